@@ -1,0 +1,19 @@
+/*
+ * date822.h: RFC 822 dates as qmail writes them.
+ * date822_utc: "<mday> <Mon> <yyyy> <HH>:<MM>:<SS> -0000" (no weekday,
+ * day not padded).  date822_local: same in local time with a numeric
+ * offset "+hhmm"/"-hhmm" (predate).  Both append to out; 1 ok / 0 nomem.
+ */
+#ifndef DATE822_H
+#define DATE822_H
+
+#include <time.h>
+
+#include "sa.h"
+
+int date822_utc(sa *out, time_t t) WUR;
+int date822_local(sa *out, time_t t) WUR;
+/* the month abbreviation for 0..11 */
+const char *date822_month(int m);
+
+#endif

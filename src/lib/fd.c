@@ -1,0 +1,135 @@
+/*
+ * fd.c: open wrappers with O_CLOEXEC, fd shuffling for children,
+ * directory fsync (the durability rule of design section 5).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fd.h"
+
+int open_read(const char *fn)
+{
+    return open(fn, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int open_write(const char *fn)
+{
+    return open(fn, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int open_trunc(const char *fn)
+{
+    return open(fn, O_WRONLY | O_NONBLOCK | O_TRUNC | O_CREAT | O_CLOEXEC,
+                0644);
+}
+
+int open_excl(const char *fn, int mode)
+{
+    return open(fn, O_WRONLY | O_EXCL | O_CREAT | O_CLOEXEC, mode);
+}
+
+int open_append(const char *fn)
+{
+    return open(fn, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT | O_CLOEXEC,
+                0600);
+}
+
+int fd_copy(int to, int from)
+{
+    if (to == from)
+        return 0;
+    if (dup2(from, to) == -1)
+        return -1;
+    return 0;
+}
+
+int fd_move(int to, int from)
+{
+    int flags;
+
+    if (to == from) {
+        flags = fcntl(to, F_GETFD);
+        if (flags == -1)
+            return -1;
+        return fcntl(to, F_SETFD, flags & ~FD_CLOEXEC);
+    }
+    if (dup2(from, to) == -1)
+        return -1;
+    close(from);
+    return 0;
+}
+
+int fd_cloexec(int fd)
+{
+    int flags = fcntl(fd, F_GETFD);
+
+    if (flags == -1)
+        return -1;
+    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+int fd_nonblock(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags == -1)
+        return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int fd_sanitise(void)
+{
+    int fd;
+
+    for (;;) {
+        fd = open("/dev/null", O_RDWR);
+        if (fd == -1)
+            return -1;
+        if (fd > 2) {
+            close(fd);
+            return 0;
+        }
+    }
+}
+
+int dir_fsync(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int r;
+
+    if (fd == -1)
+        return -1;
+    r = fsync(fd);
+    if (r == -1 && errno == EINVAL)
+        r = 0; /* filesystems that cannot sync directories */
+    close(fd);
+    return r;
+}
+
+ssize_t read_all(int fd, char *buf, size_t n)
+{
+    ssize_t r;
+
+    do
+        r = read(fd, buf, n);
+    while (r == -1 && errno == EINTR);
+    return r;
+}
+
+int write_all(int fd, const char *buf, size_t n)
+{
+    ssize_t w;
+
+    while (n) {
+        w = write(fd, buf, n);
+        if (w == -1) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}

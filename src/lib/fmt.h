@@ -1,0 +1,18 @@
+/*
+ * fmt.h, scan.h in one: number formatting and overflow-checked scanning.
+ * fmt_* write into the buffer (which may be 0 to only count) and return
+ * the length.  scan_ulong returns the number of digits consumed (0 if
+ * none or on overflow, in which case *u is left alone).
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stddef.h>
+
+#define FMT_ULONG 40 /* enough for any unsigned long, with room */
+
+size_t fmt_ulong(char *s, unsigned long u);
+size_t fmt_ulong0(char *s, unsigned long u, size_t width);
+size_t scan_ulong(const char *s, size_t len, unsigned long *u);
+
+#endif

@@ -1,0 +1,38 @@
+# tests/lib.sh: shared helpers for the integration tests (POSIX sh).
+# TAP output: ok/not ok lines, then done_testing prints the plan.
+# Each test gets a private MTA under $QH, built with QMAILHOME=$QH and
+# every role account mapped to the caller (make install-instance).
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-build}
+T=${QMT:-$TOP/build/t}
+QH=$T/home
+ME=$(id -un)
+_n=0
+_fail=0
+export LC_ALL=C
+
+ok() { # ok STATUS NAME: STATUS 0 is a pass
+    _n=$((_n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $_n - $2"; else
+        echo "not ok $_n - $2"; _fail=$((_fail + 1)); fi
+}
+is() { # is GOT EXPECTED NAME
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else
+        ok 1 "$3"; printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"; fi
+}
+diag() { printf '# %s\n' "$*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
+
+# a fresh private instance at $QH (built once, copied each time)
+inst_fresh() {
+    rm -rf "$QH"
+    mkdir -p "$T"
+    make -s -C "$TOP" QMAILHOME="$QH" ACCOUNTS="$ME" install-instance \
+        >"$T/install.log" 2>&1 || { cat "$T/install.log" >&2; exit 1; }
+    echo test.example.org > "$QH/control/me"
+}
+
+# number of messages in todo/ and in mess/
+queue_count() { find "$QH/queue/$1" -type f | wc -l; }
