@@ -37,6 +37,8 @@ int addr_quote(sa *out, const char *addr, size_t len)
     const char *at = 0;
     size_t llen, i;
 
+    if (!len)
+        return 1; /* the null address stays empty */
     for (i = len; i > 0; --i)
         if (addr[i - 1] == '@') {
             at = addr + i - 1;

@@ -1,0 +1,119 @@
+/*
+ * qmail-clean: removes finished queue files for qmail-send.
+ * Runs as qmailq in QMAILHOME/queue, started by qmail-start.  Requests
+ * on fd 0 ("todo/N" or "foop/N", NUL-terminated), one reply byte on
+ * fd 1: '+' done, '!' an unlink failed, 'x' malformed request.  Also
+ * sweeps stale pid/ files left by killed qmail-queue runs.
+ */
+#include <dirent.h>
+#include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auto.h"
+#include "bio.h"
+#include "exitcodes.h"
+#include "fd.h"
+#include "fmt.h"
+#include "sa.h"
+
+#define OSSIFIED 129600 /* 36 hours */
+
+/* remove pid/ files older than 36 hours (by atime) */
+static void sweep_pid(void)
+{
+    DIR *d = opendir("pid");
+    struct dirent *e;
+    struct stat st;
+    sa fn = SA_INIT;
+    time_t now = time(0);
+
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        fn.len = 0;
+        if (!sa_cats(&fn, "pid/") || !sa_cats(&fn, e->d_name) || !sa_0(&fn))
+            break;
+        if (stat(fn.s, &st) == 0 && now > st.st_atime + OSSIFIED)
+            unlink(fn.s);
+    }
+    closedir(d);
+    sa_free(&fn);
+}
+
+static int unlink_ok(const char *fn)
+{
+    return unlink(fn) == 0 || errno == ENOENT;
+}
+
+/* the request without its NUL: "todo/N" or "foop/N", N all digits */
+static char handle(const char *req, size_t len)
+{
+    unsigned long id;
+    size_t n;
+    int todo;
+    sa fn = SA_INIT;
+    char r = '+';
+
+    if (len + 1 < 7 || len + 1 > 100)
+        return 'x';
+    if (!memcmp(req, "todo/", 5))
+        todo = 1;
+    else if (!memcmp(req, "foop/", 5))
+        todo = 0;
+    else
+        return 'x';
+    n = scan_ulong(req + 5, len - 5, &id);
+    if (!n || n != len - 5)
+        return 'x';
+    if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
+        return '!';
+    if (!unlink_ok(fn.s))
+        r = '!';
+    fn.len = 0;
+    if (todo) {
+        if (!sa_cats(&fn, "todo/") || !sa_catulong(&fn, id) || !sa_0(&fn))
+            r = '!';
+    } else if (!sa_cats(&fn, "mess/") || !sa_catulong(&fn, id % AUTO_SPLIT) ||
+               !sa_append(&fn, '/') || !sa_catulong(&fn, id) || !sa_0(&fn))
+        r = '!';
+    if (r == '+' && !unlink_ok(fn.s))
+        r = '!';
+    sa_free(&fn);
+    return r;
+}
+
+int main(void)
+{
+    char inbuf[1024];
+    bio in = BIO_INIT(bio_readop, 0, inbuf, sizeof inbuf, 0);
+    sa req = SA_INIT;
+    unsigned long count = 0;
+    char reply;
+    int r;
+
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGUSR1, SIG_IGN); /* "pkill -USR1 qmail" must not kill us */
+    if (chdir(AUTO_QMAILHOME) == -1 || chdir("queue") == -1)
+        return EX_TEMP;
+    for (;;) {
+        if (count++ % 31 == 0)
+            sweep_pid();
+        r = bio_getln(&in, &req, 0, 100);
+        if (r == 0)
+            return 0;
+        if (r == -1 && errno != E2BIG)
+            return 0;
+        if (r == -1 || !req.len || req.s[req.len - 1] != 0)
+            reply = 'x';
+        else
+            reply = handle(req.s, req.len - 1);
+        if (write_all(1, &reply, 1) == -1)
+            return EX_PERM;
+    }
+}

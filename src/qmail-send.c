@@ -1,0 +1,1309 @@
+/*
+ * qmail-send: the scheduler.  Preprocesses todo/, hands each recipient
+ * to qmail-lspawn or qmail-rspawn, retries deferrals on the square-root
+ * schedule, bounces permanent failures, and removes finished messages
+ * through qmail-clean (spec delivery.md 2).  Runs as qmails in
+ * QMAILHOME/queue, started by qmail-start with the fd map of 2.1.
+ * Resource trouble never kills it: it logs, sleeps and retries.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auto.h"
+#include "bio.h"
+#include "bounce.h"
+#include "ctl.h"
+#include "envelope.h"
+#include "err.h"
+#include "exitcodes.h"
+#include "fd.h"
+#include "fmt.h"
+#include "prioq.h"
+#include "qq.h"
+#include "rewrite.h"
+#include "sa.h"
+
+#define SLEEP_TODO 1500
+#define SLEEP_FUZZ 1
+#define SLEEP_FOREVER 86400
+#define SLEEP_CLEANUP 76431
+#define SLEEP_SYSFAIL 123
+#define OSSIFIED 129600
+#define REPORT_MAX 10000
+#define RECORD_MAX 65536
+
+enum { CH_LOCAL, CH_REMOTE, NCHAN };
+static const char *const chname[NCHAN] = {"local", "remote"};
+static const unsigned long chskip[NCHAN] = {10, 20};
+
+struct del {
+    int used;
+    size_t job;
+    off_t off; /* of the recipient's record in the channel file */
+    unsigned long dnum;
+    sa rcpt;
+};
+
+struct job {
+    int used;
+    unsigned long id;
+    int chan;
+    sa sender;
+    time_t retry;
+    int dying;
+    unsigned refs; /* deliveries outstanding */
+    int passdone;  /* the pass reached the end of the file */
+    int defer;     /* something was not finished: try again later */
+};
+
+struct chan {
+    int fdcmd, fdrep;
+    int dead;
+    unsigned long conc; /* effective concurrency */
+    unsigned long used;
+    unsigned long max; /* the spawn's byte */
+    struct del *d;
+    prioq pq;
+    sa cmd; /* the one buffered command */
+    size_t cmdpos;
+    sa rep; /* report being read: slot, code, text */
+    int repskip;
+    /* the open pass */
+    int pass;
+    size_t pj;
+    int pfd;
+    bio pb;
+    char pbuf[4096];
+    off_t ppos;
+    sa prec;
+};
+
+static struct {
+    rewrite_conf rw;
+    sa bouncefrom, bouncehost, dblhost, dblto;
+    unsigned long conc[NCHAN];
+    unsigned long lifetime;
+} cf;
+
+static struct chan ch[NCHAN];
+static struct job *jobs;
+static size_t njobs;
+static prioq pqdone = PRIOQ_INIT, pqfail = PRIOQ_INIT;
+static time_t recent;
+static unsigned long dnum;
+static volatile sig_atomic_t flagexit, flagalrm, flaghup;
+static int flagdying; /* lost a spawn or clean: exit as soon as possible */
+static int trigfd = -1;
+static DIR *tododir;
+static time_t nexttodo, nextclean;
+static DIR *cleandir;
+static int cleansplit;
+static sa fn1 = SA_INIT, fn2 = SA_INIT, line = SA_INIT;
+
+static void sigterm(int s) { (void)s; flagexit = 1; }
+static void sigalrm(int s) { (void)s; flagalrm = 1; }
+static void sighup(int s) { (void)s; flaghup = 1; }
+
+/* ---- logging: one write per line to fd 0 ---- */
+
+static void log_line(const sa *l)
+{
+    if (write_all(0, l->s, l->len) == -1) {
+        /* nowhere to complain; keep delivering */
+    }
+}
+
+static void nomem(void)
+{
+    static const char msg[] = "alert: out of memory, sleeping...\n";
+
+    if (write_all(0, msg, sizeof msg - 1) == -1) {
+        /* as above */
+    }
+    sleep(10);
+}
+
+#define LOGS(...) logs((const char *const[]){__VA_ARGS__, 0})
+static void logs(const char *const *parts)
+{
+    line.len = 0;
+    for (; *parts; ++parts)
+        if (!sa_cats(&line, *parts)) {
+            nomem();
+            return;
+        }
+    if (sa_append(&line, '\n'))
+        log_line(&line);
+}
+
+static const char *num(unsigned long u)
+{
+    static char buf[4][FMT_ULONG];
+    static int i;
+
+    i = (i + 1) % 4;
+    buf[i][fmt_ulong(buf[i], u)] = 0;
+    return buf[i];
+}
+
+static void log_status(void)
+{
+    line.len = 0;
+    if (sa_cats(&line, "status: local ") &&
+        sa_catulong(&line, ch[CH_LOCAL].used) && sa_append(&line, '/') &&
+        sa_catulong(&line, ch[CH_LOCAL].conc) &&
+        sa_cats(&line, " remote ") &&
+        sa_catulong(&line, ch[CH_REMOTE].used) && sa_append(&line, '/') &&
+        sa_catulong(&line, ch[CH_REMOTE].conc) &&
+        sa_cats(&line, flagexit ? " exitasap\n" : "\n"))
+        log_line(&line);
+}
+
+/* ---- file names ---- */
+
+static const char *fname(sa *s, const char *dir, unsigned long id, int split)
+{
+    for (;;) {
+        s->len = 0;
+        if (sa_cats(s, dir) && sa_append(s, '/') &&
+            (!split || (sa_catulong(s, id % AUTO_SPLIT) && sa_append(s, '/'))) &&
+            sa_catulong(s, id) && sa_0(s))
+            return s->s;
+        nomem();
+    }
+}
+
+/* ---- configuration ---- */
+
+static int read_locals(rewrite_conf *rw)
+{
+    sa list = SA_INIT;
+    cmap m = CMAP_INIT;
+    int r = ctl_readfile(&list, "control/locals");
+
+    if (r == 0) { /* no locals: me is the one local domain */
+        r = ctl_me(&list);
+        if (r == 1 && !sa_0(&list))
+            r = -1;
+    }
+    if (r == 1 && cmap_fromlist(&m, &list, 0)) {
+        cmap_free(&rw->locals);
+        rw->locals = m;
+    } else {
+        cmap_free(&m);
+        r = -1;
+    }
+    sa_free(&list);
+    return r == 1;
+}
+
+static int read_vdoms(rewrite_conf *rw)
+{
+    sa list = SA_INIT;
+    cmap m = CMAP_INIT;
+    int r = ctl_readfile(&list, "control/virtualdomains");
+
+    if (r >= 0 && cmap_fromlist(&m, &list, 1)) {
+        cmap_free(&rw->vdoms);
+        rw->vdoms = m;
+        r = 1;
+    } else {
+        cmap_free(&m);
+        r = 0;
+    }
+    sa_free(&list);
+    return r;
+}
+
+static int read_controls(void)
+{
+    sa list = SA_INIT;
+    int ok;
+
+    cf.conc[CH_LOCAL] = 10;
+    cf.conc[CH_REMOTE] = 20;
+    cf.lifetime = 604800;
+    ok = read_locals(&cf.rw) && read_vdoms(&cf.rw) &&
+         ctl_readfile(&list, "control/percenthack") >= 0 &&
+         cmap_fromlist(&cf.rw.percenthack, &list, 0) &&
+         ctl_rldef(&cf.rw.envnoathost, "control/envnoathost", 1,
+                   "envnoathost") == 1 &&
+         ctl_rldef(&cf.bouncefrom, "control/bouncefrom", 0,
+                   "MAILER-DAEMON") == 1 &&
+         ctl_rldef(&cf.bouncehost, "control/bouncehost", 1, "bouncehost") ==
+             1 &&
+         ctl_rldef(&cf.dblhost, "control/doublebouncehost", 1,
+                   "doublebouncehost") == 1 &&
+         ctl_rldef(&cf.dblto, "control/doublebounceto", 0, "postmaster") ==
+             1 &&
+         ctl_readint(&cf.conc[CH_LOCAL], "control/concurrencylocal") >= 0 &&
+         ctl_readint(&cf.conc[CH_REMOTE], "control/concurrencyremote") >= 0 &&
+         ctl_readint(&cf.lifetime, "control/queuelifetime") >= 0;
+    sa_free(&list);
+    return ok;
+}
+
+/* HUP and USR1: locals and virtualdomains only, as qmail does */
+static void reread(void)
+{
+    rewrite_conf t = cf.rw;
+
+    if (chdir(AUTO_QMAILHOME) == -1) {
+        LOGS("alert: unable to reread controls: unable to switch to home "
+             "directory");
+        return;
+    }
+    if (!read_locals(&t))
+        LOGS("alert: unable to reread control/locals");
+    else if (!read_vdoms(&t))
+        LOGS("alert: unable to reread control/virtualdomains");
+    cf.rw = t;
+    while (chdir("queue") == -1) {
+        LOGS("alert: unable to switch back to queue directory; HELP! "
+             "sleeping...");
+        sleep(10);
+    }
+}
+
+/* ---- qmail-clean ---- */
+
+static int clean(const char *what, unsigned long id)
+{
+    char c;
+    sa req = SA_INIT;
+    ssize_t r;
+    int ok;
+
+    ok = sa_cats(&req, what) && sa_catulong(&req, id) && sa_0(&req);
+    if (!ok) {
+        nomem();
+        return 0;
+    }
+    if (write_all(5, req.s, req.len) == -1 || (r = read_all(6, &c, 1)) != 1) {
+        sa_free(&req);
+        if (!flagdying)
+            LOGS("alert: oh no! lost qmail-clean connection! dying...");
+        flagdying = flagexit = 1;
+        return 0;
+    }
+    if (c != '+') {
+        req.len--;
+        if (sa_0(&req))
+            LOGS("warning: qmail-clean unable to clean up ", req.s);
+        sa_free(&req);
+        return 0;
+    }
+    sa_free(&req);
+    return 1;
+}
+
+/* ---- queue insertion ---- */
+
+static void pq_insert(prioq *q, time_t t, unsigned long id)
+{
+    while (!prioq_insert(q, t, id))
+        nomem();
+}
+
+/* at start: each message in info/ goes into the heaps of its channels */
+static void pqadd(unsigned long id)
+{
+    struct stat st;
+    int c, any = 0;
+    static const char *const dirs[NCHAN] = {"local", "remote"};
+
+    if (stat(fname(&fn1, "info", id, 1), &st) == -1) {
+        if (errno != ENOENT)
+            goto fail;
+        return;
+    }
+    if (stat(fname(&fn1, "todo", id, 0), &st) == 0)
+        return; /* it will be preprocessed again */
+    for (c = 0; c < NCHAN; ++c) {
+        if (stat(fname(&fn1, dirs[c], id, 1), &st) == 0) {
+            pq_insert(&ch[c].pq, st.st_mtime, id);
+            any = 1;
+        } else if (errno != ENOENT)
+            goto fail;
+    }
+    if (!any)
+        pq_insert(&pqdone, recent, id);
+    return;
+fail:
+    LOGS("warning: unable to stat ", fn1.s, "; will try again later");
+    pq_insert(&pqfail, recent + SLEEP_SYSFAIL, id);
+}
+
+static int isnumeric(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; ++s)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static void scan_info(void)
+{
+    int i;
+    DIR *d;
+    struct dirent *e;
+    unsigned long id;
+    sa dn = SA_INIT;
+
+    for (i = 0; i < AUTO_SPLIT; ++i) {
+        dn.len = 0;
+        if (!sa_cats(&dn, "info/") || !sa_catulong(&dn, (unsigned long)i) ||
+            !sa_0(&dn)) {
+            nomem();
+            --i;
+            continue;
+        }
+        while (!(d = opendir(dn.s))) {
+            LOGS("alert: unable to opendir ", dn.s, ", sleeping...");
+            sleep(10);
+        }
+        while ((e = readdir(d)))
+            if (isnumeric(e->d_name) &&
+                scan_ulong(e->d_name, strlen(e->d_name), &id))
+                pqadd(id);
+        closedir(d);
+    }
+    sa_free(&dn);
+}
+
+/* ---- todo preprocessing (2.4) ---- */
+
+struct pre {
+    int fd[NCHAN];
+    sa buf[NCHAN];
+};
+
+static int fsync_all(int infofd, struct pre *p, unsigned long id)
+{
+    int c;
+    static const char *const dirs[NCHAN] = {"local/", "remote/"};
+    sa dn = SA_INIT;
+    int ok = 1;
+
+    if (fsync(infofd) == -1) {
+        LOGS("warning: trouble fsyncing ", fname(&fn1, "info", id, 1));
+        return 0;
+    }
+    for (c = 0; c < NCHAN && ok; ++c) {
+        if (p->fd[c] == -1)
+            continue;
+        fname(&fn1, chname[c], id, 1);
+        if (write_all(p->fd[c], p->buf[c].s, p->buf[c].len) == -1) {
+            LOGS("warning: trouble writing to ", fn1.s);
+            ok = 0;
+        } else if (fsync(p->fd[c]) == -1) {
+            LOGS("warning: trouble fsyncing ", fn1.s);
+            ok = 0;
+        }
+        /* the directory entry too: todo/ is about to disappear */
+        dn.len = 0;
+        if (ok && (!sa_cats(&dn, dirs[c]) ||
+                   !sa_catulong(&dn, id % AUTO_SPLIT) || !sa_0(&dn) ||
+                   dir_fsync(dn.s) == -1)) {
+            LOGS("warning: trouble fsyncing ", fn1.s);
+            ok = 0;
+        }
+    }
+    dn.len = 0;
+    if (ok && (!sa_cats(&dn, "info/") || !sa_catulong(&dn, id % AUTO_SPLIT) ||
+               !sa_0(&dn) || dir_fsync(dn.s) == -1)) {
+        LOGS("warning: trouble fsyncing ", fname(&fn1, "info", id, 1));
+        ok = 0;
+    }
+    sa_free(&dn);
+    return ok;
+}
+
+static int pre_recip(struct pre *p, unsigned long id, const char *a, size_t n)
+{
+    sa out = SA_INIT;
+    int r = rewrite_recip(&cf.rw, a, n, &out);
+    int c;
+
+    if (!r) {
+        sa_free(&out);
+        nomem();
+        return 0;
+    }
+    c = r == REWRITE_LOCAL ? CH_LOCAL : CH_REMOTE;
+    if (p->fd[c] == -1) {
+        p->fd[c] = open_excl(fname(&fn1, chname[c], id, 1), 0600);
+        if (p->fd[c] == -1) {
+            LOGS("warning: unable to create ", fn1.s);
+            sa_free(&out);
+            return 0;
+        }
+    }
+    r = sa_append(&p->buf[c], 'T') && sa_cat(&p->buf[c], &out) &&
+        sa_0(&p->buf[c]);
+    sa_free(&out);
+    if (!r)
+        nomem();
+    return r;
+}
+
+/* records of todo/N into info and the channel files */
+static int pre_records(const sa *todo, int infofd, struct pre *p,
+                       unsigned long id, off_t size)
+{
+    size_t pos = 0, start, len;
+    char type;
+    unsigned long uid = 0, pid = 0;
+    sa l = SA_INIT;
+    int r, ok = 1;
+
+    while (ok && (r = rec_next(todo->s, todo->len, &pos, &type, &start,
+                               &len)) == 1) {
+        const char *t = todo->s + start;
+        if (type == 'u')
+            scan_ulong(t, len, &uid);
+        else if (type == 'p')
+            scan_ulong(t, len, &pid);
+        else if (type == 'F') {
+            l.len = 0;
+            if (write_all(infofd, t - 1, len + 2) == -1) {
+                LOGS("warning: trouble writing to ", fname(&fn1, "info", id, 1));
+                ok = 0;
+            } else if (sa_cats(&l, "info msg ") && sa_catulong(&l, id) &&
+                       sa_cats(&l, ": bytes ") &&
+                       sa_catulong(&l, (unsigned long)size) &&
+                       sa_cats(&l, " from <") && bounce_safe(&l, t, len) &&
+                       sa_cats(&l, "> qp ") && sa_catulong(&l, pid) &&
+                       sa_cats(&l, " uid ") && sa_catulong(&l, uid) &&
+                       sa_append(&l, '\n'))
+                log_line(&l);
+        } else if (type == 'T')
+            ok = pre_recip(p, id, t, len);
+        else {
+            LOGS("warning: unknown record type in ", fname(&fn1, "todo", id, 0));
+            ok = 0;
+        }
+    }
+    sa_free(&l);
+    return ok && r == 0;
+}
+
+static void todo_one(unsigned long id)
+{
+    struct stat st;
+    struct pre p = {{-1, -1}, {SA_INIT, SA_INIT}};
+    sa todo = SA_INIT;
+    int infofd = -1, c, ok = 0;
+    static const char *const dirs[3] = {"local", "remote", "info"};
+
+    if (ctl_slurp(fname(&fn2, "todo", id, 0), &todo) != 1) {
+        LOGS("warning: unable to open ", fn2.s);
+        goto done;
+    }
+    if (stat(fname(&fn1, "mess", id, 1), &st) == -1) {
+        LOGS("warning: unable to stat ", fn1.s);
+        goto done;
+    }
+    for (c = 0; c < 3; ++c)
+        if (unlink(fname(&fn1, dirs[c], id, 1)) == -1 && errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s);
+            goto done;
+        }
+    infofd = open_excl(fname(&fn1, "info", id, 1), 0600);
+    if (infofd == -1) {
+        LOGS("warning: unable to create ", fn1.s);
+        goto done;
+    }
+    LOGS("new msg ", num(id));
+    if (!pre_records(&todo, infofd, &p, id, st.st_size) ||
+        !fsync_all(infofd, &p, id))
+        goto done;
+    if (!clean("todo/", id))
+        goto done;
+    ok = 1;
+    for (c = 0; c < NCHAN; ++c)
+        if (p.fd[c] != -1)
+            pq_insert(&ch[c].pq, recent, id);
+    if (p.fd[CH_LOCAL] == -1 && p.fd[CH_REMOTE] == -1)
+        pq_insert(&pqdone, recent, id);
+done:
+    (void)ok;
+    if (infofd != -1)
+        close(infofd);
+    for (c = 0; c < NCHAN; ++c) {
+        if (p.fd[c] != -1)
+            close(p.fd[c]);
+        sa_free(&p.buf[c]);
+    }
+    sa_free(&todo);
+}
+
+static void trigger_open(void)
+{
+    if (trigfd != -1)
+        close(trigfd);
+    trigfd = open("lock/trigger", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void todo_step(void)
+{
+    struct dirent *e;
+    unsigned long id;
+
+    if (!tododir) {
+        trigger_open();
+        tododir = opendir("todo");
+        if (!tododir) {
+            LOGS("alert: unable to opendir todo, sleeping...");
+            sleep(10);
+            return;
+        }
+        nexttodo = recent + SLEEP_TODO;
+    }
+    for (;;) {
+        e = readdir(tododir);
+        if (!e) {
+            closedir(tododir);
+            tododir = 0;
+            return;
+        }
+        if (isnumeric(e->d_name) &&
+            scan_ulong(e->d_name, strlen(e->d_name), &id)) {
+            todo_one(id);
+            return;
+        }
+    }
+}
+
+/* ---- bounces (2.8) ---- */
+
+static void addbounce(unsigned long id, const char *rcpt, const char *text,
+                      size_t tlen)
+{
+    sa e = SA_INIT;
+    const char *at = strrchr(rcpt, '@');
+    const char *p;
+    size_t plen, rlen = strlen(rcpt);
+    int fd;
+
+    if (at && rewrite_vprefix(&cf.rw, at + 1, strlen(at + 1), &p, &plen) &&
+        rlen > plen && !memcmp(rcpt, p, plen) && rcpt[plen] == '-') {
+        rcpt += plen + 1;
+        rlen -= plen + 1;
+    }
+    while (!bounce_entry(&e, rcpt, rlen, text, tlen))
+        nomem();
+    for (;;) {
+        fd = open_append(fname(&fn1, "bounce", id, 0));
+        if (fd != -1 && write_all(fd, e.s, e.len) == 0 && close(fd) == 0)
+            break;
+        if (fd != -1)
+            close(fd);
+        LOGS("alert: unable to append to bounce message; HELP! sleeping...");
+        sleep(10);
+    }
+    sa_free(&e);
+}
+
+static int info_sender(unsigned long id, sa *sender, time_t *birth)
+{
+    sa buf = SA_INIT;
+    struct stat st;
+    int r = ctl_slurp(fname(&fn1, "info", id, 1), &buf);
+    int ok = 0;
+
+    if (r == 1 && stat(fn1.s, &st) == 0 && buf.len >= 2 && buf.s[0] == 'F' &&
+        buf.s[buf.len - 1] == 0) {
+        ok = sa_copyb(sender, buf.s + 1, strlen(buf.s + 1));
+        if (birth)
+            *birth = st.st_mtime;
+    }
+    sa_free(&buf);
+    return ok;
+}
+
+static int copyfile(qq *q, const char *fn)
+{
+    char buf[8192];
+    ssize_t r;
+    int fd = open_read(fn);
+
+    if (fd == -1)
+        return 0;
+    while ((r = read_all(fd, buf, sizeof buf)) > 0)
+        qq_put(q, buf, (size_t)r);
+    close(fd);
+    return r == 0;
+}
+
+/* 1 done (or nothing to do), 0 try again later */
+static int injectbounce(unsigned long id)
+{
+    sa sender = SA_INIT, msg = SA_INIT, to = SA_INIT;
+    struct stat st;
+    qq q;
+    const char *r;
+    int dbl, ok = 0;
+
+    if (!info_sender(id, &sender, 0))
+        return 0;
+    if (sender.len >= 4 && !memcmp(sender.s + sender.len - 4, "-@[]", 4))
+        sender.len -= 4;
+    if (stat(fname(&fn2, "bounce", id, 0), &st) == -1) {
+        sa_free(&sender);
+        return errno == ENOENT;
+    }
+    if (sender.len == 4 && !memcmp(sender.s, "#@[]", 4)) {
+        LOGS("triple bounce: discarding bounce/", num(id));
+        ok = unlink(fn2.s) == 0 || errno == ENOENT;
+        sa_free(&sender);
+        return ok;
+    }
+    dbl = sender.len == 0;
+    if (dbl) {
+        if (!sa_copy(&to, &cf.dblto) || !sa_append(&to, '@') ||
+            !sa_cat(&to, &cf.dblhost))
+            goto out;
+    } else if (!sa_copy(&to, &sender))
+        goto out;
+    if (!bounce_head(&msg, time(0), &cf.bouncefrom, &cf.bouncehost, to.s,
+                     to.len, dbl) ||
+        !sa_0(&to))
+        goto out;
+    if (qq_start(&q) == -1) {
+        LOGS("warning: unable to start qmail-queue, will try later");
+        goto out;
+    }
+    qq_put(&q, msg.s, msg.len);
+    if (!copyfile(&q, fn2.s))
+        qq_fail(&q);
+    msg.len = 0;
+    if (!bounce_tail(&msg, sender.s, sender.len, dbl))
+        qq_fail(&q);
+    qq_put(&q, msg.s, msg.len);
+    if (!copyfile(&q, fname(&fn1, "mess", id, 1)))
+        qq_fail(&q);
+    qq_from(&q, dbl ? "#@[]" : "");
+    qq_to(&q, to.s);
+    r = qq_close(&q);
+    if (*r) {
+        LOGS("warning: trouble injecting bounce message, will try later");
+        goto out;
+    }
+    LOGS("bounce msg ", num(id), " qp ", num(qq_qp(&q)));
+    if (unlink(fname(&fn2, "bounce", id, 0)) == -1) {
+        LOGS("warning: unable to unlink ", fn2.s);
+        goto out;
+    }
+    ok = 1;
+out:
+    sa_free(&sender);
+    sa_free(&msg);
+    sa_free(&to);
+    return ok;
+}
+
+/* a message with no channel files left: bounce, then remove it */
+static void messdone(unsigned long id)
+{
+    struct stat st;
+    static const char *const dirs[2] = {"local", "remote"};
+    int c;
+
+    if (stat(fname(&fn1, "todo", id, 0), &st) == 0)
+        return;
+    for (c = 0; c < 2; ++c)
+        if (stat(fname(&fn1, dirs[c], id, 1), &st) == 0)
+            return;
+    if (stat(fname(&fn1, "info", id, 1), &st) == -1)
+        return;
+    if (!injectbounce(id))
+        goto later;
+    LOGS("end msg ", num(id));
+    if (unlink(fname(&fn1, "info", id, 1)) == -1 && errno != ENOENT) {
+        LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
+        goto later;
+    }
+    if (!clean("foop/", id))
+        goto later;
+    return;
+later:
+    pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
+}
+
+/* ---- jobs and passes (2.6) ---- */
+
+static unsigned long isqrt(unsigned long x)
+{
+    unsigned long r = 0, b = 1UL << (sizeof(unsigned long) * 4 - 1);
+
+    while (b) {
+        unsigned long t = r | b;
+        if (t <= x / t)
+            r = t;
+        b >>= 1;
+    }
+    return r;
+}
+
+static time_t nextretry(time_t birth, int c)
+{
+    unsigned long n = recent > birth ? isqrt((unsigned long)(recent - birth))
+                                     : 0;
+
+    n += chskip[c];
+    return birth + (time_t)(n * n);
+}
+
+static void job_finish(size_t j)
+{
+    struct job *jb = &jobs[j];
+    int c = jb->chan;
+    struct stat st;
+
+    if (!jb->defer) {
+        if (unlink(fname(&fn1, chname[c], jb->id, 1)) == -1 &&
+            errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
+            pq_insert(&ch[c].pq, recent + SLEEP_SYSFAIL, jb->id);
+        } else if (stat(fname(&fn1, chname[1 - c], jb->id, 1), &st) == -1 &&
+                   errno == ENOENT)
+            pq_insert(&pqdone, recent, jb->id);
+    } else
+        pq_insert(&ch[c].pq, jb->retry, jb->id);
+    jb->used = 0;
+    sa_free(&jb->sender);
+}
+
+static void pass_end(int c, int defer)
+{
+    struct chan *x = &ch[c];
+    struct job *jb = &jobs[x->pj];
+
+    close(x->pfd);
+    x->pass = 0;
+    jb->passdone = 1;
+    if (defer)
+        jb->defer = 1;
+    if (!jb->refs)
+        job_finish(x->pj);
+}
+
+static void pass_start(int c)
+{
+    struct chan *x = &ch[c];
+    prioq_elt e;
+    size_t j;
+    time_t birth;
+    struct job *jb;
+
+    if (x->pass || flagexit || !x->conc || x->dead)
+        return;
+    if (!prioq_min(&x->pq, &e) || e.dt > recent)
+        return;
+    for (j = 0; j < njobs && jobs[j].used; ++j)
+        ;
+    if (j == njobs)
+        return;
+    prioq_delmin(&x->pq);
+    jb = &jobs[j];
+    memset(jb, 0, sizeof *jb);
+    x->pfd = open_read(fname(&fn1, chname[c], e.id, 1));
+    if (x->pfd == -1 || !info_sender(e.id, &jb->sender, &birth)) {
+        if (x->pfd != -1)
+            close(x->pfd);
+        LOGS("warning: trouble opening ", fn1.s, "; will try again later");
+        pq_insert(&x->pq, recent + SLEEP_SYSFAIL, e.id);
+        sa_free(&jb->sender);
+        return;
+    }
+    jb->used = 1;
+    jb->id = e.id;
+    jb->chan = c;
+    jb->retry = nextretry(birth, c);
+    jb->dying = recent > birth + (time_t)cf.lifetime;
+    x->pass = 1;
+    x->pj = j;
+    x->ppos = 0;
+    bio_init(&x->pb, bio_readop, x->pfd, x->pbuf, sizeof x->pbuf);
+}
+
+/* sender after VERP expansion for this recipient */
+static int verp(sa *out, const sa *s, const char *r, size_t rlen)
+{
+    const char *at = memchr(r, '@', rlen);
+    size_t i;
+
+    if (s->len < 4 || memcmp(s->s + s->len - 4, "-@[]", 4) || !at)
+        return sa_copy(out, s);
+    for (i = s->len - 4; i > 0 && s->s[i - 1] != '@'; --i)
+        ;
+    if (!i)
+        return sa_copy(out, s);
+    /* pre@host-@[] + box@dom => prebox=dom@host */
+    return sa_copyb(out, s->s, i - 1) &&
+           sa_catb(out, r, (size_t)(at - r)) && sa_append(out, '=') &&
+           sa_catb(out, at + 1, rlen - (size_t)(at - r) - 1) &&
+           sa_append(out, '@') && sa_catb(out, s->s + i, s->len - 4 - i);
+}
+
+static void del_start(int c, const char *r, size_t rlen, off_t off)
+{
+    struct chan *x = &ch[c];
+    struct job *jb = &jobs[x->pj];
+    sa snd = SA_INIT;
+    unsigned long s;
+    char slot;
+
+    for (s = 0; s < x->conc && x->d[s].used; ++s)
+        ;
+    if (s == x->conc)
+        BUG();
+    slot = (char)s;
+    x->cmd.len = 0;
+    x->cmdpos = 0;
+    while (!verp(&snd, &jb->sender, r, rlen) ||
+           !sa_copyb(&x->cmd, &slot, 1) ||
+           !sa_catulong(&x->cmd, jb->id % AUTO_SPLIT) ||
+           !sa_append(&x->cmd, '/') || !sa_catulong(&x->cmd, jb->id) ||
+           !sa_0(&x->cmd) || !sa_cat(&x->cmd, &snd) || !sa_0(&x->cmd) ||
+           !sa_catb(&x->cmd, r, rlen) || !sa_0(&x->cmd))
+        nomem();
+    sa_free(&snd);
+    x->d[s].used = 1;
+    x->d[s].job = x->pj;
+    x->d[s].off = off;
+    x->d[s].dnum = ++dnum;
+    while (!sa_copyb(&x->d[s].rcpt, r, rlen))
+        nomem();
+    ++x->used;
+    ++jb->refs;
+    line.len = 0;
+    if (sa_cats(&line, "starting delivery ") && sa_catulong(&line, dnum) &&
+        sa_cats(&line, ": msg ") && sa_catulong(&line, jb->id) &&
+        sa_cats(&line, c == CH_LOCAL ? " to local " : " to remote ") &&
+        bounce_safe(&line, r, rlen) && sa_append(&line, '\n'))
+        log_line(&line);
+    log_status();
+}
+
+static void pass_step(int c)
+{
+    struct chan *x = &ch[c];
+    int r;
+
+    while (x->pass && x->used < x->conc && !x->cmd.len && !x->dead &&
+           !flagexit) {
+        off_t off = x->ppos;
+        r = bio_getln(&x->pb, &x->prec, 0, RECORD_MAX);
+        if (r == 0) {
+            pass_end(c, 0);
+            return;
+        }
+        if (r == -1 || x->prec.s[x->prec.len - 1] != 0) {
+            LOGS("warning: trouble reading ", fname(&fn1, chname[c],
+                                                    jobs[x->pj].id, 1),
+                 "; will try again later");
+            pass_end(c, 1);
+            return;
+        }
+        x->ppos += (off_t)x->prec.len;
+        if (x->prec.s[0] == 'T')
+            del_start(c, x->prec.s + 1, x->prec.len - 2, off);
+        else if (x->prec.s[0] != 'D') {
+            LOGS("warning: unknown record type in ",
+                 fname(&fn1, chname[c], jobs[x->pj].id, 1), "!");
+            pass_end(c, 1);
+            return;
+        }
+    }
+}
+
+static void markdone(int c, unsigned long id, off_t off)
+{
+    int fd = open_write(fname(&fn1, chname[c], id, 1));
+
+    if (fd == -1 || pwrite(fd, "D", 1, off) != 1)
+        LOGS("warning: trouble marking ", fn1.s,
+             "; message will be delivered twice!");
+    if (fd != -1)
+        close(fd);
+}
+
+static void report(int c, unsigned char slot, char code, const char *text,
+                   size_t tlen)
+{
+    struct chan *x = &ch[c];
+    struct del *d;
+    struct job *jb;
+    sa t = SA_INIT;
+    static const char toolong[] = "I'm not going to try again; this "
+                                  "message has been in the queue too long.\n";
+
+    if (slot >= x->conc || !x->d[slot].used) {
+        LOGS("warning: internal error: delivery report out of range");
+        return;
+    }
+    d = &x->d[slot];
+    jb = &jobs[d->job];
+    if (code == 'Z' && jb->dying) {
+        code = 'D';
+        while (!sa_copyb(&t, text, tlen) || !sa_cats(&t, toolong))
+            nomem();
+        text = t.s;
+        tlen = t.len;
+    }
+    line.len = 0;
+    if (sa_cats(&line, "delivery ") && sa_catulong(&line, d->dnum)) {
+        if (code == 'K' || code == 'Z' || code == 'D') {
+            if (sa_cats(&line, code == 'K'   ? ": success: "
+                               : code == 'Z' ? ": deferral: "
+                                             : ": failure: ") &&
+                bounce_safe(&line, text, tlen) && sa_append(&line, '\n'))
+                log_line(&line);
+        } else if (sa_cats(&line, ": report mangled, will defer\n"))
+            log_line(&line);
+    }
+    if (code == 'D') {
+        while (!sa_0(&d->rcpt))
+            nomem();
+        addbounce(jb->id, d->rcpt.s, text, tlen);
+    }
+    if (code == 'K' || code == 'D')
+        markdone(c, jb->id, d->off);
+    else
+        jb->defer = 1;
+    sa_free(&t);
+    d->used = 0;
+    --x->used;
+    --jb->refs;
+    log_status();
+    if (jb->passdone && !jb->refs)
+        job_finish(d->job);
+}
+
+/* ---- spawn I/O ---- */
+
+static void spawn_dead(int c)
+{
+    if (!ch[c].dead)
+        LOGS("alert: oh no! lost spawn connection! dying...");
+    ch[c].dead = 1;
+    flagdying = flagexit = 1;
+}
+
+static void cmd_write(int c)
+{
+    struct chan *x = &ch[c];
+    ssize_t w;
+
+    if (!x->cmd.len || x->dead)
+        return;
+    w = write(x->fdcmd, x->cmd.s + x->cmdpos, x->cmd.len - x->cmdpos);
+    if (w == -1) {
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        spawn_dead(c);
+        return;
+    }
+    x->cmdpos += (size_t)w;
+    if (x->cmdpos == x->cmd.len)
+        x->cmd.len = x->cmdpos = 0;
+}
+
+static void rep_read(int c)
+{
+    struct chan *x = &ch[c];
+    char buf[4096];
+    ssize_t r = read(x->fdrep, buf, sizeof buf);
+    ssize_t i;
+
+    if (r == -1 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (r <= 0) {
+        spawn_dead(c);
+        return;
+    }
+    for (i = 0; i < r; ++i) {
+        if (buf[i]) {
+            if (x->rep.len < REPORT_MAX)
+                while (!sa_append(&x->rep, buf[i]))
+                    nomem();
+            continue;
+        }
+        if (x->rep.len == 0) { /* slot byte 0 */
+            while (!sa_append(&x->rep, 0))
+                nomem();
+            continue;
+        }
+        if (x->rep.len == 1) { /* a NUL code letter: mangled */
+            report(c, (unsigned char)x->rep.s[0], 0, "", 0);
+        } else
+            report(c, (unsigned char)x->rep.s[0], x->rep.s[1], x->rep.s + 2,
+                   x->rep.len - 2);
+        x->rep.len = 0;
+    }
+}
+
+/* ---- cleanup of stale mess files (2.9) ---- */
+
+static void cleanup_step(void)
+{
+    struct dirent *e;
+    struct stat st;
+    unsigned long id;
+    sa dn = SA_INIT;
+
+    if (flagexit || recent < nextclean)
+        return;
+    if (!cleandir) {
+        if (cleansplit >= AUTO_SPLIT) {
+            cleansplit = 0;
+            nextclean = recent + SLEEP_CLEANUP;
+            return;
+        }
+        if (!sa_cats(&dn, "mess/") ||
+            !sa_catulong(&dn, (unsigned long)cleansplit++) || !sa_0(&dn) ||
+            !(cleandir = opendir(dn.s))) {
+            sa_free(&dn);
+            return;
+        }
+        sa_free(&dn);
+    }
+    e = readdir(cleandir);
+    if (!e) {
+        closedir(cleandir);
+        cleandir = 0;
+        return;
+    }
+    if (!isnumeric(e->d_name) || !scan_ulong(e->d_name, strlen(e->d_name), &id))
+        return;
+    if (stat(fname(&fn1, "mess", id, 1), &st) == -1 ||
+        recent <= st.st_atime + OSSIFIED)
+        return;
+    if (stat(fname(&fn1, "info", id, 1), &st) == 0 || errno != ENOENT)
+        return;
+    if (stat(fname(&fn1, "todo", id, 0), &st) == 0 || errno != ENOENT)
+        return;
+    clean("foop/", id);
+}
+
+/* ---- the loop ---- */
+
+static void fail_step(void)
+{
+    prioq_elt e;
+
+    if (prioq_min(&pqfail, &e) && e.dt <= recent) {
+        prioq_delmin(&pqfail);
+        pqadd(e.id);
+    }
+    if (prioq_min(&pqdone, &e) && e.dt <= recent) {
+        prioq_delmin(&pqdone);
+        messdone(e.id);
+    }
+}
+
+static time_t wakeup(void)
+{
+    time_t w = recent + SLEEP_FOREVER;
+    prioq_elt e;
+    int c;
+
+    if (tododir && !flagexit)
+        return recent;
+    if (!flagexit && nexttodo < w)
+        w = nexttodo;
+    if (!flagexit && nextclean < w)
+        w = cleandir ? recent : nextclean;
+    for (c = 0; c < NCHAN; ++c) {
+        if (ch[c].pass && ch[c].used < ch[c].conc && !ch[c].cmd.len &&
+            !flagexit && !ch[c].dead)
+            return recent;
+        if (!flagexit && !ch[c].pass && ch[c].used < ch[c].conc &&
+            prioq_min(&ch[c].pq, &e) && e.dt < w)
+            w = e.dt;
+    }
+    if (prioq_min(&pqdone, &e) && e.dt < w)
+        w = e.dt;
+    if (prioq_min(&pqfail, &e) && e.dt < w)
+        w = e.dt;
+    return w;
+}
+
+static int busy(void)
+{
+    int c;
+
+    for (c = 0; c < NCHAN; ++c)
+        if (!ch[c].dead && ch[c].used)
+            return 1;
+    return 0;
+}
+
+static void loop_once(void)
+{
+    struct pollfd p[5];
+    int np = 0, c, ipoll[NCHAN][2], itrig = -1;
+    time_t w;
+    long ms;
+
+    for (c = 0; c < NCHAN; ++c) {
+        ipoll[c][0] = ipoll[c][1] = -1;
+        if (ch[c].dead)
+            continue;
+        p[np].fd = ch[c].fdrep;
+        p[np].events = POLLIN;
+        ipoll[c][0] = np++;
+        if (ch[c].cmd.len) {
+            p[np].fd = ch[c].fdcmd;
+            p[np].events = POLLOUT;
+            ipoll[c][1] = np++;
+        }
+    }
+    if (trigfd != -1 && !flagexit && !tododir) {
+        p[np].fd = trigfd;
+        p[np].events = POLLIN;
+        itrig = np++;
+    }
+    recent = time(0);
+    w = wakeup();
+    ms = w <= recent ? 0 : (long)(w - recent + SLEEP_FUZZ) * 1000L;
+    if (poll(p, (nfds_t)np, (int)ms) == -1) {
+        if (errno != EINTR)
+            LOGS("warning: trouble in select");
+        return;
+    }
+    recent = time(0);
+    for (c = 0; c < NCHAN; ++c) {
+        if (ipoll[c][1] >= 0 && p[ipoll[c][1]].revents)
+            cmd_write(c);
+        if (ipoll[c][0] >= 0 && p[ipoll[c][0]].revents)
+            rep_read(c);
+    }
+    if (!flagexit && (tododir || (itrig >= 0 && p[itrig].revents) ||
+                      recent >= nexttodo))
+        todo_step();
+    for (c = 0; c < NCHAN; ++c) {
+        pass_start(c);
+        pass_step(c);
+        cmd_write(c);
+    }
+    fail_step();
+    cleanup_step();
+}
+
+/* on exit: remember each queued message's next try in its file's mtime */
+static void persist(void)
+{
+    int c;
+    size_t i;
+    struct timeval tv[2];
+
+    for (c = 0; c < NCHAN; ++c)
+        for (i = 0; i < ch[c].pq.len; ++i) {
+            tv[0].tv_sec = tv[1].tv_sec = ch[c].pq.p[i].dt;
+            tv[0].tv_usec = tv[1].tv_usec = 0;
+            if (utimes(fname(&fn1, chname[c], ch[c].pq.p[i].id, 1), tv) == -1)
+                LOGS("warning: unable to utime ", fn1.s,
+                     "; message will be retried too soon");
+        }
+}
+
+static void setsig(int sig, void (*fn)(int))
+{
+    struct sigaction act;
+
+    act.sa_handler = fn;
+    act.sa_flags = 0;
+    sigemptyset(&act.sa_mask);
+    sigaction(sig, &act, 0);
+}
+
+static _Noreturn void cannot(const char *why)
+{
+    LOGS("alert: cannot start: ", why);
+    _exit(EX_TEMP);
+}
+
+static void startup(void)
+{
+    int c, fd;
+    unsigned char b;
+
+    if (chdir(AUTO_QMAILHOME) == -1)
+        cannot("unable to switch to home directory");
+    if (!read_controls())
+        cannot("unable to read controls");
+    if (chdir("queue") == -1)
+        cannot("unable to switch to queue directory");
+    setsig(SIGPIPE, SIG_IGN);
+    setsig(SIGTERM, sigterm);
+    setsig(SIGALRM, sigalrm);
+    setsig(SIGHUP, sighup);
+    setsig(SIGUSR1, sighup); /* "pkill -USR1 qmail" reloads, too */
+    setsig(SIGCHLD, SIG_DFL);
+    umask(077);
+    fd = open("lock/sendmutex", O_WRONLY | O_CLOEXEC);
+    if (fd == -1)
+        cannot("unable to open mutex");
+    if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+        cannot("qmail-send is already running");
+    for (c = 0; c < NCHAN; ++c) {
+        ch[c].fdcmd = c ? 3 : 1;
+        ch[c].fdrep = c ? 4 : 2;
+        if (read_all(ch[c].fdrep, (char *)&b, 1) != 1)
+            cannot("hath the daemon spawn no fire?");
+        ch[c].max = b;
+        ch[c].conc = cf.conc[c] < b ? cf.conc[c] : b;
+        ch[c].d = calloc(ch[c].conc ? ch[c].conc : 1, sizeof *ch[c].d);
+        if (!ch[c].d)
+            cannot("out of memory");
+        if (fd_nonblock(ch[c].fdcmd) == -1 || fd_nonblock(ch[c].fdrep) == -1)
+            ch[c].dead = 1;
+    }
+    njobs = ch[0].conc + ch[1].conc + 2;
+    jobs = calloc(njobs, sizeof *jobs);
+    if (!jobs)
+        cannot("out of memory");
+}
+
+int main(void)
+{
+    startup();
+    recent = time(0);
+    scan_info();
+    log_status();
+    trigger_open();
+    nexttodo = recent;
+    nextclean = recent;
+    for (;;) {
+        if (flagexit && !busy())
+            break;
+        if (flagalrm) {
+            flagalrm = 0;
+            prioq_setall(&ch[CH_LOCAL].pq, recent);
+            prioq_setall(&ch[CH_REMOTE].pq, recent);
+        }
+        if (flaghup) {
+            flaghup = 0;
+            reread();
+        }
+        loop_once();
+    }
+    persist();
+    LOGS("status: exiting");
+    return 0;
+}
