@@ -161,7 +161,7 @@ static void mess_create(void)
         die(QQ_PID);
 }
 
-/* step 6: the Received line and the message, then fsync */
+/* step 6: the Received line and the message; fsynced in commit() */
 static void mess_write(void)
 {
     static char buf[65536];
@@ -178,11 +178,6 @@ static void mess_write(void)
         if (write_all(q.fdmess, buf, (size_t)r) == -1)
             cleanup_die(QQ_WRITE);
     }
-    if (fsync(q.fdmess) == -1)
-        cleanup_die(QQ_WRITE);
-    /* the link into mess/S must be durable before todo/ names it */
-    if (dir_fsync(q.messdir.s) == -1)
-        cleanup_die(QQ_WRITE);
 }
 
 /* steps 7 and 8: intd/N with u, p, then the envelope copied through */
@@ -219,7 +214,18 @@ static void intd_write(void)
         die(QQ_ENVELOPE);
     if (st == ENV_LONG)
         die(QQ_ADDR_TOO_LONG);
-    if (fsync(q.fdintd) == -1)
+}
+
+/*
+ * Both files and the mess/S entry must be on disk before todo/ names
+ * the message.  The fsyncs come together, after both files are
+ * written, so a journalling filesystem commits them at once.
+ */
+static void sync_files(void)
+{
+    if (fsync(q.fdmess) == -1 || fsync(q.fdintd) == -1)
+        cleanup_die(QQ_WRITE);
+    if (dir_fsync(q.messdir.s) == -1)
         cleanup_die(QQ_WRITE);
 }
 
@@ -259,6 +265,7 @@ int main(void)
     mess_create();
     mess_write();
     intd_write();
+    sync_files();
     todo_commit();
     return 0;
 }
