@@ -45,3 +45,33 @@ inject() { "$QH/bin/qmail-inject" "$@"; }
 
 # count the files in a maildir's new/
 maildir_count() { find "$1/new" -type f 2>/dev/null | wc -l; }
+
+# send a signal to every process running a program of this instance
+# (the seed page's "pkill -SIGUSR1 qmail", limited to our own MTA)
+inst_signal() {
+    for _p in $(pgrep qmail); do
+        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
+        "$QH"/bin/*) kill -"$1" "$_p" 2>/dev/null ;;
+        esac
+    done
+}
+
+# make a local account with its home under $T/homes (root only)
+mkuser() {
+    _h=$T/homes/$1
+    if ! id "$1" >/dev/null 2>&1; then
+        useradd -M -d "$_h" -s /bin/sh "$1" || return 1
+    else
+        usermod -d "$_h" "$1" || return 1
+    fi
+    rm -rf "$_h"
+    mkdir -p "$_h"
+    chown "$1:$(id -gn "$1")" "$_h"
+    chmod 755 "$T/homes" "$_h"
+}
+
+# run a command as a user (the seed page's "sudo su user")
+as_user() { _u=$1; shift; setpriv --reuid="$_u" --regid="$(id -g "$_u")" --clear-groups "$@"; }
+
+# files in a maildir's new/ whose content matches a pattern
+maildir_grep() { grep -l -e "$2" "$1"/new/* 2>/dev/null | wc -l; }
