@@ -71,7 +71,11 @@ mkuser() {
 }
 
 # run a command as a user (the seed page's "sudo su user")
-as_user() { _u=$1; shift; setpriv --reuid="$_u" --regid="$(id -g "$_u")" --clear-groups "$@"; }
+as_user() {
+    _u=$1; shift
+    setpriv --reuid="$_u" --regid="$(id -g "$_u")" --clear-groups \
+        env HOME="$(getent passwd "$_u" | cut -d: -f6)" USER="$_u" LOGNAME="$_u" "$@"
+}
 
 # files in a maildir's new/ whose content matches a pattern
 maildir_grep() { grep -l -e "$2" "$1"/new/* 2>/dev/null | wc -l; }
