@@ -6,9 +6,9 @@
  * sweeps stale pid/ files left by killed qmail-queue runs.
  */
 #include <dirent.h>
-#include <string.h>
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +19,7 @@
 #include "fd.h"
 #include "fmt.h"
 #include "sa.h"
+#include "sig.h"
 
 #define OSSIFIED 129600 /* 36 hours */
 
@@ -98,7 +99,7 @@ int main(void)
     int r;
 
     signal(SIGPIPE, SIG_IGN);
-    signal(SIGUSR1, SIG_IGN); /* "pkill -USR1 qmail" must not kill us */
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     if (chdir(AUTO_QMAILHOME) == -1 || chdir("queue") == -1)
         return EX_TEMP;
     for (;;) {

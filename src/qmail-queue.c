@@ -35,7 +35,10 @@ static struct {
     int fdmess, fdintd;
 } q = {.fdmess = -1, .fdintd = -1};
 
-static _Noreturn void die(int code) { _exit(code); }
+static _Noreturn void die(int code)
+{
+    _exit(code);
+}
 
 /* read or write failure after the files exist: remove what we made */
 static _Noreturn void cleanup_die(int code)
@@ -51,8 +54,16 @@ static _Noreturn void cleanup_die(int code)
     die(code);
 }
 
-static void sigalrm(int s) { (void)s; _exit(QQ_TIMEOUT); }
-static void sigbug(int s) { (void)s; _exit(QQ_BUG); }
+static void sigalrm(int s)
+{
+    (void)s;
+    _exit(QQ_TIMEOUT);
+}
+static void sigbug(int s)
+{
+    (void)s;
+    _exit(QQ_BUG);
+}
 
 static void setsig(int sig, void (*fn)(int))
 {
@@ -67,9 +78,9 @@ static void setsig(int sig, void (*fn)(int))
 static void signals_setup(void)
 {
     static const int misc[] = {SIGPIPE, SIGVTALRM, SIGPROF, SIGQUIT, SIGINT,
-                               SIGHUP,  SIGXCPU,   SIGXFSZ};
-    static const int crash[] = {SIGILL, SIGABRT, SIGFPE, SIGBUS, SIGSEGV,
-                                SIGSYS};
+                               SIGUSR1, SIGHUP,    SIGXCPU, SIGXFSZ};
+    static const int crash[] = {SIGILL, SIGABRT, SIGFPE,
+                                SIGBUS, SIGSEGV, SIGSYS};
     sigset_t all;
     size_t i;
 
@@ -200,6 +211,7 @@ static void intd_write(void)
         die(QQ_NOMEM);
     if (write_all(q.fdintd, head.s, head.len) == -1)
         cleanup_die(QQ_WRITE);
+    sa_free(&head);
     while (st == ENV_MORE) {
         r = read_all(1, buf, sizeof buf);
         if (r <= 0)

@@ -18,10 +18,10 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "sa.h"
+#include "sig.h"
 #include "spawn.h"
 
-static void child(void *ctx, const char *sender, const char *recip,
-                  size_t at)
+static void child(void *ctx, const char *sender, const char *recip, size_t at)
 {
     const char *prog = getenv("QMAILREMOTE");
 
@@ -107,7 +107,7 @@ int main(void)
     const char *why = "";
 
     err_prog = "qmail-rspawn";
-    signal(SIGUSR1, SIG_IGN);
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     memset(&p, 0, sizeof p);
     if (acct_uid(ACCT_QMAILQ, &p.owner) != 1)
         DIE(EX_TEMP, "unable to find user ", acct_username(ACCT_QMAILQ));

@@ -110,9 +110,21 @@ static DIR *cleandir;
 static int cleansplit;
 static sa fn1 = SA_INIT, fn2 = SA_INIT, line = SA_INIT;
 
-static void sigterm(int s) { (void)s; flagexit = 1; }
-static void sigalrm(int s) { (void)s; flagalrm = 1; }
-static void sighup(int s) { (void)s; flaghup = 1; }
+static void sigterm(int s)
+{
+    (void)s;
+    flagexit = 1;
+}
+static void sigalrm(int s)
+{
+    (void)s;
+    flagalrm = 1;
+}
+static void sighup(int s)
+{
+    (void)s;
+    flaghup = 1;
+}
 
 /* ---- logging: one write per line to fd 0 ---- */
 
@@ -161,8 +173,7 @@ static void log_status(void)
     line.len = 0;
     if (sa_cats(&line, "status: local ") &&
         sa_catulong(&line, ch[CH_LOCAL].used) && sa_append(&line, '/') &&
-        sa_catulong(&line, ch[CH_LOCAL].conc) &&
-        sa_cats(&line, " remote ") &&
+        sa_catulong(&line, ch[CH_LOCAL].conc) && sa_cats(&line, " remote ") &&
         sa_catulong(&line, ch[CH_REMOTE].used) && sa_append(&line, '/') &&
         sa_catulong(&line, ch[CH_REMOTE].conc) &&
         sa_cats(&line, flagexit ? " exitasap\n" : "\n"))
@@ -176,7 +187,8 @@ static const char *fname(sa *s, const char *dir, unsigned long id, int split)
     for (;;) {
         s->len = 0;
         if (sa_cats(s, dir) && sa_append(s, '/') &&
-            (!split || (sa_catulong(s, id % AUTO_SPLIT) && sa_append(s, '/'))) &&
+            (!split ||
+             (sa_catulong(s, id % AUTO_SPLIT) && sa_append(s, '/'))) &&
             sa_catulong(s, id) && sa_0(s))
             return s->s;
         nomem();
@@ -233,22 +245,21 @@ static int read_controls(void)
     cf.conc[CH_LOCAL] = 10;
     cf.conc[CH_REMOTE] = 20;
     cf.lifetime = 604800;
-    ok = read_locals(&cf.rw) && read_vdoms(&cf.rw) &&
-         ctl_readfile(&list, "control/percenthack") >= 0 &&
-         cmap_fromlist(&cf.rw.percenthack, &list, 0) &&
-         ctl_rldef(&cf.rw.envnoathost, "control/envnoathost", 1,
-                   "envnoathost") == 1 &&
-         ctl_rldef(&cf.bouncefrom, "control/bouncefrom", 0,
-                   "MAILER-DAEMON") == 1 &&
-         ctl_rldef(&cf.bouncehost, "control/bouncehost", 1, "bouncehost") ==
-             1 &&
-         ctl_rldef(&cf.dblhost, "control/doublebouncehost", 1,
-                   "doublebouncehost") == 1 &&
-         ctl_rldef(&cf.dblto, "control/doublebounceto", 0, "postmaster") ==
-             1 &&
-         ctl_readint(&cf.conc[CH_LOCAL], "control/concurrencylocal") >= 0 &&
-         ctl_readint(&cf.conc[CH_REMOTE], "control/concurrencyremote") >= 0 &&
-         ctl_readint(&cf.lifetime, "control/queuelifetime") >= 0;
+    ok =
+        read_locals(&cf.rw) && read_vdoms(&cf.rw) &&
+        ctl_readfile(&list, "control/percenthack") >= 0 &&
+        cmap_fromlist(&cf.rw.percenthack, &list, 0) &&
+        ctl_rldef(&cf.rw.envnoathost, "control/envnoathost", 1,
+                  "envnoathost") == 1 &&
+        ctl_rldef(&cf.bouncefrom, "control/bouncefrom", 0, "MAILER-DAEMON") ==
+            1 &&
+        ctl_rldef(&cf.bouncehost, "control/bouncehost", 1, "bouncehost") == 1 &&
+        ctl_rldef(&cf.dblhost, "control/doublebouncehost", 1,
+                  "doublebouncehost") == 1 &&
+        ctl_rldef(&cf.dblto, "control/doublebounceto", 0, "postmaster") == 1 &&
+        ctl_readint(&cf.conc[CH_LOCAL], "control/concurrencylocal") >= 0 &&
+        ctl_readint(&cf.conc[CH_REMOTE], "control/concurrencyremote") >= 0 &&
+        ctl_readint(&cf.lifetime, "control/queuelifetime") >= 0;
     sa_free(&list);
     return ok;
 }
@@ -452,8 +463,8 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
     unsigned long uid = 0, pid = 0;
     int r, ok = 1;
 
-    while (ok && (r = rec_next(todo->s, todo->len, &pos, &type, &start,
-                               &len)) == 1) {
+    while (ok &&
+           (r = rec_next(todo->s, todo->len, &pos, &type, &start, &len)) == 1) {
         const char *t = todo->s + start;
         if (type == 'u')
             scan_ulong(t, len, &uid);
@@ -527,7 +538,8 @@ static int pre_fsync(struct pre *p)
     }
     for (c = 0; c < NCHAN; ++c)
         if (p->fd[c] != -1 && fsync(p->fd[c]) == -1) {
-            LOGS("warning: trouble fsyncing ", fname(&fn1, chname[c], p->id, 1));
+            LOGS("warning: trouble fsyncing ",
+                 fname(&fn1, chname[c], p->id, 1));
             return 0;
         }
     return 1;
@@ -812,8 +824,8 @@ static unsigned long isqrt(unsigned long x)
 
 static time_t nextretry(time_t birth, int c)
 {
-    unsigned long n = recent > birth ? isqrt((unsigned long)(recent - birth))
-                                     : 0;
+    unsigned long n =
+        recent > birth ? isqrt((unsigned long)(recent - birth)) : 0;
 
     n += chskip[c];
     return birth + (time_t)(n * n);
@@ -905,8 +917,8 @@ static int verp(sa *out, const sa *s, const char *r, size_t rlen)
     if (!i)
         return sa_copy(out, s);
     /* pre@host-@[] + box@dom => prebox=dom@host */
-    return sa_copyb(out, s->s, i - 1) &&
-           sa_catb(out, r, (size_t)(at - r)) && sa_append(out, '=') &&
+    return sa_copyb(out, s->s, i - 1) && sa_catb(out, r, (size_t)(at - r)) &&
+           sa_append(out, '=') &&
            sa_catb(out, at + 1, rlen - (size_t)(at - r) - 1) &&
            sa_append(out, '@') && sa_catb(out, s->s + i, s->len - 4 - i);
 }
@@ -926,8 +938,7 @@ static void del_start(int c, const char *r, size_t rlen, off_t off)
     slot = (char)s;
     x->cmd.len = 0;
     x->cmdpos = 0;
-    while (!verp(&snd, &jb->sender, r, rlen) ||
-           !sa_copyb(&x->cmd, &slot, 1) ||
+    while (!verp(&snd, &jb->sender, r, rlen) || !sa_copyb(&x->cmd, &slot, 1) ||
            !sa_catulong(&x->cmd, jb->id % AUTO_SPLIT) ||
            !sa_append(&x->cmd, '/') || !sa_catulong(&x->cmd, jb->id) ||
            !sa_0(&x->cmd) || !sa_cat(&x->cmd, &snd) || !sa_0(&x->cmd) ||
@@ -965,8 +976,8 @@ static void pass_step(int c)
             return;
         }
         if (r == -1 || x->prec.s[x->prec.len - 1] != 0) {
-            LOGS("warning: trouble reading ", fname(&fn1, chname[c],
-                                                    jobs[x->pj].id, 1),
+            LOGS("warning: trouble reading ",
+                 fname(&fn1, chname[c], jobs[x->pj].id, 1),
                  "; will try again later");
             pass_end(c, 1);
             return;
@@ -1245,8 +1256,8 @@ static void loop_once(void)
         if (ipoll[c][0] >= 0 && p[ipoll[c][0]].revents)
             rep_read(c);
     }
-    if (!flagexit && (tododir || (itrig >= 0 && p[itrig].revents) ||
-                      recent >= nexttodo))
+    if (!flagexit &&
+        (tododir || (itrig >= 0 && p[itrig].revents) || recent >= nexttodo))
         todo_step();
     for (c = 0; c < NCHAN; ++c) {
         pass_start(c);

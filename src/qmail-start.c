@@ -13,13 +13,17 @@
 #include "acct.h"
 #include "exitcodes.h"
 #include "fd.h"
+#include "sig.h"
 
 static char *const *logger;
 static const char *dd = "./Mailbox";
 static uid_t uids[ACCT_NUSERS];
 static gid_t gqmail, gnofiles;
 
-static _Noreturn void die(void) { _exit(EX_TEMP); }
+static _Noreturn void die(void)
+{
+    _exit(EX_TEMP);
+}
 
 static void become(uid_t u, gid_t g)
 {
@@ -31,8 +35,8 @@ static void become(uid_t u, gid_t g)
 
 static void lookup(void)
 {
-    static const enum acct_user need[] = {ACCT_QMAILL, ACCT_QMAILR,
-                                          ACCT_QMAILQ, ACCT_QMAILS};
+    static const enum acct_user need[] = {ACCT_QMAILL, ACCT_QMAILR, ACCT_QMAILQ,
+                                          ACCT_QMAILS};
     size_t i;
 
     for (i = 0; i < sizeof need / sizeof need[0]; ++i)
@@ -107,7 +111,7 @@ int main(int argc, char **argv)
     int pi[12];
     int i;
 
-    signal(SIGUSR1, SIG_IGN);
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     if (chdir("/") == -1)
         die();
     umask(077);
