@@ -1,0 +1,138 @@
+/*
+ * preline: feed a program the message with the UUCP From_ line, the
+ * Return-Path and the Delivered-To line on top, for programs that know
+ * nothing of qmail-local's environment (spec delivery.md 3.5,
+ * smtp-and-tools.md 5.1).  Runs as the recipient; the lines come from
+ * UFLINE, RPLINE and DTLINE.  Exits with the program's exit status
+ * (also when it stops reading early); its own failures are 111,
+ * except a permanent exec failure (100).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bio.h"
+#include "err.h"
+#include "exitcodes.h"
+#include "fd.h"
+#include "sgopt.h"
+#include "xrun.h"
+
+static struct {
+    const char *line[3]; /* UFLINE, RPLINE, DTLINE */
+    int want[3];
+    char **argv;
+} cf = {{0, 0, 0}, {1, 1, 1}, 0};
+
+static _Noreturn void usage(void)
+{
+    DIEX(EX_PERM, "usage: preline cmd [ arg ... ]");
+}
+
+static void options(int argc, char **argv)
+{
+    static const char letters[] = "frdFRD";
+    sgopt g = SGOPT_INIT;
+    int c, i;
+
+    cf.line[0] = getenv("UFLINE");
+    cf.line[1] = getenv("RPLINE");
+    cf.line[2] = getenv("DTLINE");
+    if (!cf.line[0] || !cf.line[1] || !cf.line[2])
+        usage();
+    while ((c = sgopt_next(&g, argc, argv, letters)) != -1) {
+        if (c == '?')
+            usage();
+        for (i = 0; i < 6; ++i)
+            if (letters[i] == c)
+                cf.want[i % 3] = i < 3 ? 0 : 1;
+    }
+    cf.argv = argv + g.ind;
+    if (!cf.argv[0])
+        usage();
+}
+
+static pid_t start(int *fdw)
+{
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) == -1)
+        DIE(EX_TEMP, "unable to create pipe: ", ERRSYS);
+    pid = fork();
+    if (pid == -1)
+        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
+    if (pid == 0) {
+        if (fd_move(0, p[0]) == -1)
+            DIE(EX_TEMP, "unable to set up fds: ", ERRSYS);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(cf.argv[0], cf.argv);
+        DIE(xrun_errtemp(errno) ? EX_TEMP : EX_PERM, "unable to run ",
+            cf.argv[0], ": ", ERRSYS);
+    }
+    close(p[0]);
+    *fdw = p[1];
+    return pid;
+}
+
+/* a write that fails with EPIPE means the program stopped reading:
+   what it made of the message is told by its exit status */
+static int put(bio *out, const char *s, size_t n)
+{
+    if (bio_put(out, s, n) == 0)
+        return 0;
+    if (errno == EPIPE)
+        return -1;
+    DIE(EX_TEMP, "unable to copy input: ", ERRSYS);
+}
+
+static void feed(int fd)
+{
+    char obuf[BIO_SIZE];
+    bio out = BIO_INIT(bio_writeop, fd, obuf, sizeof obuf, 0);
+    char ibuf[BIO_SIZE];
+    ssize_t r;
+    int i;
+
+    for (i = 0; i < 3; ++i)
+        if (cf.want[i] && put(&out, cf.line[i], strlen(cf.line[i])))
+            goto done;
+    for (;;) {
+        r = read_all(0, ibuf, sizeof ibuf);
+        if (r == -1)
+            DIE(EX_TEMP, "unable to read input: ", ERRSYS);
+        if (r == 0)
+            break;
+        if (put(&out, ibuf, (size_t)r))
+            goto done;
+    }
+    if (bio_flush(&out) == -1 && errno != EPIPE)
+        DIE(EX_TEMP, "unable to copy input: ", ERRSYS);
+done:
+    close(fd);
+}
+
+int main(int argc, char **argv)
+{
+    pid_t pid;
+    int fd, code;
+
+    err_prog = "preline";
+    signal(SIGPIPE, SIG_IGN);
+    if (fd_sanitise() == -1)
+        DIE(EX_TEMP, "unable to open /dev/null: ", ERRSYS);
+    options(argc, argv);
+    pid = start(&fd);
+    feed(fd);
+    switch (xrun_wait(pid, &code)) {
+    case -1:
+        DIE(EX_TEMP, "wait failed: ", ERRSYS);
+    case 0:
+        DIE(EX_TEMP, "child crashed");
+    default:
+        return code;
+    }
+}
