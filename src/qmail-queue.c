@@ -212,7 +212,6 @@ static void intd_write(void)
     if (write_all(q.fdintd, head.s, head.len) == -1)
         cleanup_die(QQ_WRITE);
     sa_free(&head);
-    sa_free(&head);
     while (st == ENV_MORE) {
         r = read_all(1, buf, sizeof buf);
         if (r <= 0)

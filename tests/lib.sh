@@ -25,11 +25,14 @@ diag() { printf '# %s\n' "$*"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_n"; [ "$_fail" -eq 0 ]; exit $?; }
 
-# a fresh private instance at $QH (built once, copied each time)
+# a fresh private instance at $QH (built once, copied each time);
+# QMT_SANITIZE=1 builds it with ASan and UBSan (the build directory is
+# keyed by QMAILHOME only, so give such a run a QMT of its own)
 inst_fresh() {
     rm -rf "$QH"
     mkdir -p "$T"
-    make -s -C "$TOP" QMAILHOME="$QH" ACCOUNTS="$ME" install-instance \
+    make -s -C "$TOP" QMAILHOME="$QH" ACCOUNTS="$ME" \
+        ${QMT_SANITIZE:+SANITIZE=1} install-instance \
         >"$T/install.log" 2>&1 || { cat "$T/install.log" >&2; exit 1; }
     echo test.example.org > "$QH/control/me"
 }

@@ -8,8 +8,8 @@
  *   bio_get, bio_feed: bytes > 0, 0 at EOF, -1 on error.
  *   bio_getln: 1 line read (with its separator unless at EOF),
  *              0 EOF with nothing read, -1 error (errno; E2BIG when the
- *              line is longer than max: the line is then consumed up to
- *              max bytes, and the caller decides).
+ *              line is longer than max: the whole line is consumed, its
+ *              first max bytes are left in line, and the caller decides).
  *   bio_put*, bio_flush: 0 ok, -1 error.
  */
 #ifndef BIO_H

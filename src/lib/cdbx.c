@@ -72,25 +72,48 @@ int cdbx_add(cdbx_make *m, const char *k, size_t kl, const char *d, size_t dl)
                                                                          : 0;
 }
 
+/* the fd is closed on every path (m->fd = -1), so a cdbx_abort after a
+   failed finish removes tmp without closing someone else's fd */
 int cdbx_finish(cdbx_make *m)
 {
+    int r = 0, e = 0;
+
     if (cdb_make_finish(&m->cm) == -1 || fsync(m->fd) == -1) {
-        int e = errno;
-        close(m->fd);
+        r = -1;
+        e = errno;
+    }
+    if (close(m->fd) == -1 && !r) {
+        r = -1;
+        e = errno;
+    }
+    m->fd = -1;
+    if (r) {
         errno = e;
         return -1;
     }
-    if (close(m->fd) == -1)
-        return -1;
+    if (!m->target)
+        return 0; /* the caller renames, to tell the failures apart */
     return rename(m->tmp, m->target);
+}
+
+int cdbx_install(const char *tmp, const char *target)
+{
+    return rename(tmp, target);
 }
 
 void cdbx_abort(cdbx_make *m)
 {
     int e = errno;
 
-    if (m->fd != -1)
+    if (m->fd != -1) {
+        /* tinycdb frees its record lists only in cdb_make_finish; what
+           it writes goes to the file about to be removed */
+        if (cdb_make_finish(&m->cm) == -1) {
+            /* nothing to do: the file is discarded anyway */
+        }
         close(m->fd);
+    }
+    m->fd = -1;
     unlink(m->tmp);
     errno = e;
 }

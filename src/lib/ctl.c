@@ -85,6 +85,8 @@ int ctl_rldef(sa *out, const char *fn, int flagme, const char *def)
         if (r)
             return r;
     }
+    if (!def)
+        return 0; /* no literal default: the caller decides */
     return sa_copys(out, def) ? 1 : -1;
 }
 

@@ -16,7 +16,8 @@ int ctl_readline(sa *out, const char *fn) WUR;
 /* the first line of control/me, cached after the first call */
 int ctl_me(sa *out) WUR;
 /* single line with default: if absent, me (when flagme) else def.
-   Returns 1 when a value was stored (from file, me or def), -1 error. */
+   Returns 1 when a value was stored (from file, me or def), -1 error;
+   def may be 0, and then 0 means neither the file nor me exists. */
 int ctl_rldef(sa *out, const char *fn, int flagme, const char *def) WUR;
 /* unsigned integer: leading digits; none means absent, *u untouched */
 int ctl_readint(unsigned long *u, const char *fn) WUR;

@@ -12,6 +12,10 @@ int envelope_feed(envelope *e, const char *buf, size_t len, size_t *used)
 {
     size_t i;
 
+    if (e->state == S_DONE) { /* finished: nothing more is consumed */
+        *used = 0;
+        return ENV_DONE;
+    }
     for (i = 0; i < len; ++i) {
         char c = buf[i];
 
@@ -49,9 +53,9 @@ int envelope_feed(envelope *e, const char *buf, size_t len, size_t *used)
                 return ENV_LONG;
             }
             break;
-        default:
+        default: /* not a state (S_DONE returned above): fail closed */
             *used = i;
-            return ENV_DONE;
+            return ENV_BAD;
         }
     }
     *used = len;

@@ -6,7 +6,8 @@
  *
  * envelope_feed returns:
  *   ENV_MORE  all len bytes consumed, envelope not finished;
- *   ENV_DONE  finished: *used bytes consumed, the last one the final NUL;
+ *   ENV_DONE  finished: *used bytes consumed, the last one the final NUL
+ *             (fed again once finished: ENV_DONE with *used 0);
  *   ENV_BAD   format error (qmail-queue exit 91) at byte *used;
  *   ENV_LONG  an address over ENV_MAXADDR bytes (exit 11) at byte *used.
  * Bytes before *used are valid envelope bytes (to be copied verbatim).

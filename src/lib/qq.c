@@ -209,8 +209,8 @@ const char *qq_close(qq *q)
     if (!WIFEXITED(st))
         return "Zqq crashed (#4.3.0)";
     st = WEXITSTATUS(st);
-    if (st == 0)
-        return q->werr ? "Zqq read error (#4.3.0)" : "";
+    if (st == 0) /* an aborted message is never a success */
+        return q->werr || q->abort ? "Zqq read error (#4.3.0)" : "";
     if (st == QQ_CUSTOM && got > 2 && (q->msg[0] == 'D' || q->msg[0] == 'Z'))
         return q->msg;
     return qq_exitmsg(st);

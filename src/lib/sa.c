@@ -3,6 +3,7 @@
  * Used everywhere; never exits; failures return 0 with errno set.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +56,28 @@ int sa_copyb(sa *x, const char *b, size_t n)
 int sa_copys(sa *x, const char *s) { return sa_copyb(x, s, strlen(s)); }
 int sa_copy(sa *x, const sa *y) { return sa_copyb(x, y->s, y->len); }
 
+/* b may point into x itself (sa_cat(x, x)): growth moves the bytes */
+static int inside(const sa *x, const char *b)
+{
+    uintptr_t p = (uintptr_t)b, s = (uintptr_t)x->s;
+
+    return x->s && p >= s && p < s + x->a;
+}
+
 int sa_catb(sa *x, const char *b, size_t n)
 {
+    size_t off;
+
     if (!x->s)
         return sa_copyb(x, b, n);
+    if (!inside(x, b))
+        off = SIZE_MAX;
+    else
+        off = (size_t)(b - x->s);
     if (!sa_readyplus(x, n))
         return 0;
+    if (off != SIZE_MAX)
+        b = x->s + off;
     if (n)
         memmove(x->s + x->len, b, n);
     x->len += n;
