@@ -98,6 +98,9 @@ static void tcpto_clear(void)
     if (write_all(fd, zero, sizeof zero) == -1) {
         /* qmail-remote copes with a stale table */
     }
+    if (ftruncate(fd, sizeof zero) == -1) {
+        /* stale IPv6 records after the first 1024 bytes expire anyway */
+    }
     close(fd);
 }
 

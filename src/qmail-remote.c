@@ -1,0 +1,663 @@
+/*
+ * qmail-remote: delivers one message to the recipients at one remote
+ * host by SMTP (spec smtp-and-tools.md 2.2-2.9).  Run by qmail-rspawn
+ * as qmailr, with the message on fd 0; every result goes to fd 1 in
+ * qmail's report protocol (r/h/s per recipient, then K/Z/D) and the
+ * exit status is always 0.  Nothing read from the network or from DNS
+ * is trusted: replies are bounded in size and in time, answers are
+ * parsed by the bounded parsers of the library.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auto.h"
+#include "bio.h"
+#include "ctl.h"
+#include "fmt.h"
+#include "ipad.h"
+#include "mxfind.h"
+#include "myaddr.h"
+#include "sa.h"
+#include "smtpenc.h"
+#include "smtpreply.h"
+#include "smtproutes.h"
+#include "tcpto.h"
+
+#define R_NOMEM "ZOut of memory. (#4.3.0)\n"
+#define R_SYS "ZSystem resources temporarily unavailable. (#4.3.0)\n"
+#define R_READ "ZUnable to read message. (#4.3.0)\n"
+
+enum { DONE, NEXT }; /* after an address: stop, or try the next one */
+
+static struct {
+    unsigned long timeoutconnect, timeoutremote, port;
+    sa helohost, routes, lookup, cands, fail, line, chunk;
+    const char *sender;
+    char **rcpt;
+    int relay;
+    myaddr me;
+    mxfind dns;
+    unsigned long long seed;
+    /* the connection in progress */
+    sa ip;           /* its address as text */
+    smtpreply reply; /* the last reply */
+    int said;        /* its text is not printed yet */
+    int opening;     /* MAIL FROM not accepted yet */
+    int critical;    /* the final dot was sent */
+    int hassize;     /* the server announced SIZE */
+    long long deadline;
+} cfg;
+
+static char outbuf[1024], netinbuf[BIO_SIZE], netoutbuf[BIO_SIZE];
+static char msgbuf[BIO_SIZE];
+static bio out = BIO_INIT(bio_writeop, 1, outbuf, sizeof outbuf, 0);
+static bio netin, netout;
+static bio msg = BIO_INIT(bio_readop, 0, msgbuf, sizeof msgbuf, 0);
+
+/* ---- the report protocol on fd 1 ---------------------------------- */
+
+/* a write error on fd 1 leaves nobody to tell: exit 0 all the same */
+static _Noreturn void finish(void)
+{
+    if (bio_flush(&out) == -1)
+        _exit(0);
+    _exit(0);
+}
+
+static void outb(const char *s, size_t n)
+{
+    if (bio_put(&out, s, n) == -1)
+        _exit(0);
+}
+
+static void outs(const char *s)
+{
+    outb(s, strlen(s));
+}
+static void zero(void)
+{
+    outb("", 1);
+}
+
+static _Noreturn void report(const char *s)
+{
+    outs(s);
+    zero();
+    finish();
+}
+
+static void nomem(void)
+{
+    report(R_NOMEM);
+}
+
+/* the reply text as "Remote host said: ...", once */
+static int said(sa *x)
+{
+    if (!cfg.said)
+        return 1;
+    cfg.said = 0;
+    return sa_cats(x, "Remote host said: ") && sa_cat(x, &cfg.reply.text);
+}
+
+/* "<pre><ip><post>.\n" and the reply text into x */
+static void describe(sa *x, const char *pre, const char *post)
+{
+    x->len = 0;
+    if (!sa_cats(x, pre) || !sa_cat(x, &cfg.ip) || !sa_cats(x, post) ||
+        !sa_cats(x, ".\n") || !said(x))
+        nomem();
+}
+
+/* ---- the connection ----------------------------------------------- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int wait_fd(int fd, short ev, long long ms)
+{
+    struct pollfd p;
+    int r;
+
+    p.fd = fd;
+    p.events = ev;
+    p.revents = 0;
+    do
+        r = poll(&p, 1, ms > 2000000000 ? 2000000000 : ms < 0 ? 0 : (int)ms);
+    while (r == -1 && errno == EINTR);
+    if (r == 0)
+        errno = ETIMEDOUT;
+    return r > 0 ? 0 : -1;
+}
+
+/* reads end at cfg.deadline: one whole reply within timeoutremote */
+static ssize_t net_read(int fd, char *buf, size_t n, unsigned timeout)
+{
+    ssize_t r;
+
+    (void)timeout;
+    for (;;) {
+        if (wait_fd(fd, POLLIN, cfg.deadline - now_ms()) == -1)
+            return -1;
+        r = read(fd, buf, n);
+        if (r == -1 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return r;
+    }
+}
+
+/* each write within timeoutremote seconds */
+static ssize_t net_write(int fd, char *buf, size_t n, unsigned timeout)
+{
+    ssize_t r;
+
+    (void)timeout;
+    for (;;) {
+        if (wait_fd(fd, POLLOUT, (long long)cfg.timeoutremote * 1000) == -1)
+            return -1;
+        r = write(fd, buf, n);
+        if (r == -1 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return r;
+    }
+}
+
+static void sockaddr_of(const ipad *ip, struct sockaddr_storage *ss,
+                        socklen_t *len)
+{
+    memset(ss, 0, sizeof *ss);
+    if (ip->v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((unsigned short)cfg.port);
+        memcpy(&s6->sin6_addr, ip->b, 16);
+        *len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((unsigned short)cfg.port);
+        memcpy(&s4->sin_addr, ip->b, 4);
+        *len = sizeof *s4;
+    }
+}
+
+/* a connected socket, or -1 with *timedout telling why it failed */
+static int connect_to(const ipad *ip, int *timedout)
+{
+    struct sockaddr_storage ss;
+    socklen_t len, elen = sizeof(int);
+    int fd, e = 0;
+
+    *timedout = 0;
+    sockaddr_of(ip, &ss, &len);
+    fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd == -1) {
+        if (errno == EAFNOSUPPORT)
+            return -1; /* no IPv6 here: as if unreachable */
+        report(R_SYS);
+    }
+    if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
+        if (errno != EINPROGRESS)
+            e = errno;
+        else if (wait_fd(fd, POLLOUT, (long long)cfg.timeoutconnect * 1000))
+            e = errno;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
+            e = errno;
+    }
+    if (!e)
+        return fd;
+    *timedout = e == ETIMEDOUT;
+    close(fd);
+    return -1;
+}
+
+/* ---- the timeout table -------------------------------------------- */
+
+static int tcpto_avoid(const ipad *ip)
+{
+    tcpto t;
+    const char *why;
+    int r;
+
+    if (tcpto_open(&t, TCPTO_FILE, &why) == -1)
+        return 0;
+    r = tcpto_skip(t.t, ip, (unsigned long)time(0), (unsigned long)getpid());
+    tcpto_close(&t);
+    return r;
+}
+
+static void tcpto_result(const ipad *ip, int timedout)
+{
+    tcpto t;
+    const char *why;
+    size_t n;
+    long off;
+
+    if (tcpto_open(&t, TCPTO_FILE, &why) == -1)
+        return;
+    off = tcpto_note(t.t, ip, timedout, (unsigned long)time(0), &n);
+    if (off >= 0 && tcpto_write(&t, off, n) == -1) {
+        /* the table is advice; a failed update only loses advice */
+    }
+    tcpto_close(&t);
+}
+
+/* ---- the SMTP dialogue -------------------------------------------- */
+
+/* sends QUIT without waiting for its answer */
+static void send_quit(void)
+{
+    if (bio_putflush(&netout, "QUIT\r\n", 6) == -1) {
+        /* the connection is being dropped anyway */
+    }
+}
+
+static _Noreturn void quit(const char *pre, const char *post)
+{
+    send_quit();
+    describe(&cfg.line, pre, post);
+    outb(cfg.line.s, cfg.line.len);
+    zero();
+    finish();
+}
+
+/* a temporary failure before any recipient: remember it, try on */
+static int give_up(const char *pre, const char *post)
+{
+    send_quit();
+    describe(&cfg.fail, pre, post);
+    return NEXT;
+}
+
+/* timeout, EOF, I/O error, or a reply out of bounds */
+static int lost(void)
+{
+    sa *x = cfg.opening ? &cfg.fail : &cfg.line;
+
+    x->len = 0;
+    if (!sa_cats(x, "ZConnected to ") || !sa_cat(x, &cfg.ip) ||
+        !sa_cats(x, " but connection died. ") ||
+        (cfg.critical && !sa_cats(x, "Possible duplicate! ")) ||
+        !sa_cats(x, "(#4.4.2)\n"))
+        nomem();
+    if (cfg.opening)
+        return NEXT;
+    outb(x->s, x->len);
+    zero();
+    finish();
+}
+
+/* the next reply's code, -1 when the connection is lost; a code that
+   is not three digits from 100 to 599 counts as 421 */
+static int reply(void)
+{
+    size_t used;
+    int st;
+
+    smtpreply_start(&cfg.reply);
+    cfg.said = 0;
+    cfg.deadline = now_ms() + (long long)cfg.timeoutremote * 1000;
+    do {
+        if (bio_feed(&netin) <= 0)
+            return -1;
+        st = smtpreply_feed(&cfg.reply, bio_peek(&netin), netin.n, &used);
+        bio_seek(&netin, used);
+    } while (st == SMTPREPLY_MORE);
+    if (st == SMTPREPLY_NOMEM)
+        nomem();
+    if (st != SMTPREPLY_DONE)
+        return -1;
+    cfg.said = 1;
+    if (cfg.reply.code < 100 || cfg.reply.code > 599)
+        return 421;
+    return (int)cfg.reply.code;
+}
+
+/* sends the line in cfg.line (CRLF added) and reads the reply */
+static int command(void)
+{
+    if (bio_put(&netout, cfg.line.s, cfg.line.len) == -1 ||
+        bio_putflush(&netout, "\r\n", 2) == -1)
+        return -1;
+    return reply();
+}
+
+static int command2(const char *verb, const sa *arg)
+{
+    if (!sa_copys(&cfg.line, verb) || !sa_cat(&cfg.line, arg))
+        nomem();
+    return command();
+}
+
+/* the message's size in octets with CRLF line ends (RFC 1870 SIZE);
+   0 when fd 0 is not a file that can be measured and rewound */
+static int message_size(unsigned long *n)
+{
+    struct stat st;
+    off_t start = lseek(0, 0, SEEK_CUR);
+    ssize_t r, i;
+
+    *n = 0;
+    if (start == -1 || fstat(0, &st) == -1 || !S_ISREG(st.st_mode))
+        return 0;
+    while ((r = read(0, msgbuf, sizeof msgbuf)) > 0)
+        for (*n += (unsigned long)r, i = 0; i < r; ++i)
+            *n += msgbuf[i] == '\n';
+    if (r == -1 || lseek(0, start, SEEK_SET) == -1)
+        report(R_READ);
+    return 1;
+}
+
+static int greet(void)
+{
+    const char *arg;
+    size_t arglen;
+    int code = reply();
+
+    if (code < 0)
+        return lost();
+    if (code / 100 == 4)
+        return give_up("ZConnected to ", " but greeting failed");
+    if (code != 220)
+        quit("ZConnected to ", " but greeting failed");
+    if ((code = command2("EHLO ", &cfg.helohost)) < 0)
+        return lost();
+    if (code == 250) {
+        cfg.hassize = smtpreply_ext(cfg.reply.text.s, cfg.reply.text.len,
+                                    "SIZE", &arg, &arglen);
+        return DONE;
+    }
+    if (code / 100 != 4 && (code = command2("HELO ", &cfg.helohost)) < 0)
+        return lost();
+    if (code / 100 == 4)
+        return give_up("ZConnected to ", " but my name was rejected");
+    if (code != 250)
+        quit("ZConnected to ", " but my name was rejected");
+    return DONE;
+}
+
+static int mail_from(void)
+{
+    unsigned long size;
+    char num[FMT_ULONG];
+    int code, withsize = cfg.hassize && message_size(&size);
+
+    cfg.line.len = 0;
+    if (!sa_cats(&cfg.line, "MAIL FROM:<") ||
+        !smtpenc_addr(&cfg.line, cfg.sender, strlen(cfg.sender)) ||
+        !sa_append(&cfg.line, '>'))
+        nomem();
+    if (withsize && (!sa_cats(&cfg.line, " SIZE=") ||
+                     !sa_catb(&cfg.line, num, fmt_ulong(num, size))))
+        nomem();
+    if ((code = command()) < 0)
+        return lost();
+    if (code >= 500)
+        quit("DConnected to ", " but sender was rejected");
+    if (code >= 400)
+        return give_up("ZConnected to ", " but sender was rejected");
+    cfg.opening = 0;
+    return DONE;
+}
+
+/* one report per recipient; 1 when at least one was accepted */
+static int rcpt_to(void)
+{
+    int any = 0, code;
+    char **r;
+
+    for (r = cfg.rcpt; *r; ++r) {
+        cfg.line.len = 0;
+        if (!sa_cats(&cfg.line, "RCPT TO:<") ||
+            !smtpenc_addr(&cfg.line, *r, strlen(*r)) ||
+            !sa_append(&cfg.line, '>'))
+            nomem();
+        if ((code = command()) < 0)
+            lost();
+        /* RFC 5321 4.5.3.1.10: 552 here is "too many recipients",
+           temporary, unless SIZE says it is about the size */
+        if (code == 552 && !cfg.hassize)
+            code = 452;
+        if (code < 400) {
+            any = 1;
+            outs("r");
+            zero();
+            continue;
+        }
+        describe(&cfg.line, code >= 500 ? "h" : "s",
+                 " does not like recipient");
+        outb(cfg.line.s, cfg.line.len);
+        zero();
+    }
+    return any;
+}
+
+/* the message as DATA: CRLF, dot-stuffed, then the final dot */
+static void body(void)
+{
+    smtpenc e = SMTPENC_INIT;
+    ssize_t r;
+    int end;
+
+    while ((r = bio_feed(&msg)) > 0) {
+        cfg.chunk.len = 0;
+        if (!smtpenc_body(&e, bio_peek(&msg), (size_t)r, &cfg.chunk))
+            nomem();
+        bio_seek(&msg, (size_t)r);
+        if (bio_put(&netout, cfg.chunk.s, cfg.chunk.len) == -1)
+            lost();
+    }
+    if (r == -1)
+        report(R_READ);
+    cfg.chunk.len = 0;
+    end = smtpenc_end(&e, &cfg.chunk);
+    if (end == -1)
+        nomem();
+    if (!end)
+        report("DSMTP cannot transfer messages with partial final lines. "
+               "(#5.6.2)\n");
+    if (bio_putflush(&netout, cfg.chunk.s, cfg.chunk.len) == -1)
+        lost();
+    cfg.critical = 1;
+}
+
+static void data(void)
+{
+    int code;
+
+    if (!sa_copys(&cfg.line, "DATA"))
+        nomem();
+    if ((code = command()) < 0)
+        lost();
+    if (code >= 500)
+        quit("D", " failed on DATA command");
+    if (code >= 400)
+        quit("Z", " failed on DATA command");
+    body();
+    if ((code = reply()) < 0)
+        lost();
+    if (code >= 500)
+        quit("D", " failed after I sent the message");
+    if (code >= 400)
+        quit("Z", " failed after I sent the message");
+    quit("K", " accepted message");
+}
+
+/* the whole dialogue on a connected socket; returns only NEXT */
+static int smtp(int fd, const ipad *ip)
+{
+    cfg.ip.len = 0;
+    if (!ipad_fmt(&cfg.ip, ip))
+        nomem();
+    bio_init(&netin, net_read, fd, netinbuf, sizeof netinbuf);
+    bio_init(&netout, net_write, fd, netoutbuf, sizeof netoutbuf);
+    cfg.opening = 1;
+    cfg.critical = 0;
+    cfg.hassize = 0;
+    cfg.said = 0;
+    if (greet() == NEXT || mail_from() == NEXT)
+        return NEXT;
+    if (!rcpt_to())
+        quit("DGiving up on ", "");
+    data();
+    return DONE; /* not reached: data() always reports */
+}
+
+/* ---- finding and trying addresses --------------------------------- */
+
+static unsigned long rnd(void *ctx)
+{
+    unsigned long long *x = ctx;
+
+    *x ^= *x << 13; /* xorshift64: only spreads load over equal MXes */
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return (unsigned long)(*x >> 11);
+}
+
+static void seed(void)
+{
+    struct timespec ts;
+
+    if (getrandom(&cfg.seed, sizeof cfg.seed, GRND_NONBLOCK) !=
+        (ssize_t)sizeof cfg.seed) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        cfg.seed = (unsigned long long)ts.tv_nsec ^
+                   ((unsigned long long)getpid() << 32) ^
+                   (unsigned long long)ts.tv_sec;
+    }
+    cfg.seed |= 1;
+}
+
+/* the host name for a message: bytes outside 33..126 become '?' */
+static void host_named(const char *host)
+{
+    size_t i;
+
+    cfg.line.len = 0;
+    if (!sa_cats(&cfg.line, "DSorry, I couldn't find any host named "))
+        nomem();
+    for (i = 0; host[i]; ++i)
+        if (!sa_append(&cfg.line,
+                       host[i] < 33 || host[i] > 126 ? '?' : host[i]))
+            nomem();
+    if (!sa_cats(&cfg.line, ". (#5.1.2)\n") || !sa_0(&cfg.line))
+        nomem();
+    report(cfg.line.s);
+}
+
+/* cfg.cands: where to connect, best first */
+static void find_addresses(const char *host)
+{
+    const char *relay;
+    size_t rlen;
+    int st;
+
+    cfg.relay = smtproutes_find(&cfg.routes, host, strlen(host), &relay, &rlen,
+                                &cfg.port);
+    if (!cfg.relay)
+        cfg.port = 25;
+    if (!sa_copyb(&cfg.lookup, cfg.relay ? relay : host,
+                  cfg.relay ? rlen : strlen(host)) ||
+        !sa_0(&cfg.lookup))
+        nomem();
+    seed();
+    if (cfg.relay)
+        st = mxfind_ip(&cfg.dns, cfg.lookup.s, 0, &cfg.cands);
+    else
+        st = mxfind_mx(&cfg.dns, cfg.lookup.s, rnd, &cfg.seed, &cfg.cands);
+    if (st == MXFIND_NOMEM)
+        nomem();
+    if (st == MXFIND_SOFT)
+        report("ZSorry, I couldn't find any host by that name. (#4.1.2)\n");
+    if (st == MXFIND_HARD)
+        host_named(cfg.lookup.s);
+    if (!cfg.cands.len)
+        report("DSorry, I couldn't find a mail exchanger or IP address. "
+               "(#5.4.4)\n");
+}
+
+/* an MX pointing at this host would loop: only better ones are used */
+static void not_myself(void)
+{
+    if (cfg.relay)
+        return;
+    if (!myaddr_load(&cfg.me))
+        report(errno == ENOMEM ? R_NOMEM : R_SYS);
+    if (!mxfind_self(&cfg.cands, &cfg.me))
+        report("DSorry. Although I'm listed as a best-preference MX or A "
+               "for that host,\nit isn't in my control/locals file, so I "
+               "don't treat it as local. (#5.4.6)\n");
+}
+
+static _Noreturn void deliver(void)
+{
+    size_t i, n = cfg.cands.len / sizeof(mxfind_cand);
+    mxfind_cand c;
+    int fd, timedout;
+
+    for (i = 0; i < n; ++i) {
+        memcpy(&c, cfg.cands.s + i * sizeof c, sizeof c);
+        if (tcpto_avoid(&c.ip))
+            continue;
+        fd = connect_to(&c.ip, &timedout);
+        tcpto_result(&c.ip, timedout);
+        if (fd == -1)
+            continue;
+        smtp(fd, &c.ip);
+        close(fd);
+    }
+    if (cfg.fail.len) { /* the last server that answered, and how */
+        outb(cfg.fail.s, cfg.fail.len);
+        zero();
+        finish();
+    }
+    report("ZSorry, I wasn't able to establish an SMTP connection. "
+           "(#4.4.1)\n");
+}
+
+/* ---- start-up ------------------------------------------------------ */
+
+static void controls(void)
+{
+    if (chdir(AUTO_QMAILHOME) == -1)
+        report("ZUnable to switch to home directory. (#4.3.0)\n");
+    cfg.timeoutconnect = 60;
+    cfg.timeoutremote = 1200;
+    if (ctl_readint(&cfg.timeoutconnect, "control/timeoutconnect") == -1 ||
+        ctl_readint(&cfg.timeoutremote, "control/timeoutremote") == -1 ||
+        ctl_rldef(&cfg.helohost, "control/helohost", 1, 0) != 1 ||
+        ctl_readfile(&cfg.routes, "control/smtproutes") == -1)
+        report(errno == ENOMEM ? R_NOMEM
+                               : "ZUnable to read control files. (#4.3.0)\n");
+    if (cfg.timeoutconnect > 86400000)
+        cfg.timeoutconnect = 86400000; /* keeps milliseconds in range */
+    if (cfg.timeoutremote > 86400000)
+        cfg.timeoutremote = 86400000;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 4)
+        report("DI (qmail-remote) was invoked improperly. (#5.3.5)\n");
+    cfg.sender = argv[2];
+    cfg.rcpt = argv + 3;
+    controls();
+    find_addresses(argv[1]);
+    not_myself();
+    deliver();
+}
