@@ -1,12 +1,17 @@
 # tests/lib.sh: shared helpers for the integration tests (POSIX sh).
 # TAP output: ok/not ok lines, then done_testing prints the plan.
 # Each test gets a private MTA under $QH, built with QMAILHOME=$QH and
-# every role account mapped to the caller (make install-instance).
+# every role account mapped to the caller (make install-instance), and
+# a scratch directory $T of its own.  The instance is shared (it is
+# built once and reinstalled by inst_fresh), so tests run one at a time.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-build}
-T=${QMT:-$TOP/build/t}
-QH=$T/home
+TBASE=${QMT:-$TOP/build/t}
+QH=$TBASE/home
+T=$TBASE/$(basename "$0" .t)
+rm -rf "$T"
+mkdir -p "$T"
 ME=$(id -un)
 _n=0
 _fail=0
