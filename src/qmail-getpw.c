@@ -31,6 +31,9 @@ static int pw_temp(int e)
            e == EAGAIN || e == EMFILE || e == ENFILE || e == ETIMEDOUT;
 }
 
+/* set when the answer is the alias account of a private instance */
+static int instalias;
+
 /* the account named by local[0..n), if it is a usable one */
 static struct passwd *candidate(const char *local, size_t n)
 {
@@ -41,6 +44,12 @@ static struct passwd *candidate(const char *local, size_t n)
     memcpy(name, local, n);
     name[n] = 0;
     case_lowerb(name, n);
+    if (AUTO_ACCOUNTS[0] && !strcmp(name, "alias")) {
+        /* a private instance: "alias" is the instance's own account */
+        pw = getpwnam(AUTO_ACCOUNTS);
+        instalias = pw != 0;
+        return pw;
+    }
     errno = 0;
     pw = getpwnam(name);
     if (!pw) {
@@ -104,12 +113,15 @@ int main(int argc, char **argv)
         pw = getpwnam(acct_username(ACCT_ALIAS));
         if (!pw)
             _exit(QLX_NOALIAS);
+        instalias = AUTO_ACCOUNTS[0] != 0;
     }
     put(&out, pw->pw_name);
     if (!sa_catulong(&out, (unsigned long)pw->pw_uid) || !sa_0(&out) ||
         !sa_catulong(&out, (unsigned long)pw->pw_gid) || !sa_0(&out))
         _exit(QLX_NOMEM);
-    put(&out, pw->pw_dir);
+    /* a private instance maps alias to its own account, whose home is
+       elsewhere: the alias home is always QMAILHOME/alias there */
+    put(&out, instalias ? AUTO_QMAILHOME "/alias" : pw->pw_dir);
     put(&out, dash);
     put(&out, ext);
     if (write_all(1, out.s, out.len) == -1)

@@ -30,6 +30,7 @@
 #include "qq.h"
 #include "sa.h"
 #include "sgopt.h"
+#include "sig.h"
 
 /* exit statuses of the maildir child, turned into texts by the parent */
 enum { MD_OK, MD_CHDIR, MD_TIMEOUT, MD_READ, MD_TEMP };
@@ -744,6 +745,7 @@ int main(int argc, char **argv)
     umask(077);
     signal(SIGPIPE, SIG_IGN);
     c.now = time(0);
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     args(argc, argv);
     home_enter();
     lines_build();

@@ -24,6 +24,7 @@
 #include "fmt.h"
 #include "qlx.h"
 #include "sa.h"
+#include "sig.h"
 #include "spawn.h"
 #include "userdb.h"
 
@@ -190,6 +191,7 @@ int main(int argc, char **argv)
     const char *why;
 
     init(argc, argv);
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     p.owner = cf.uidq;
     p.maxout = QLX_TRUNC + 1; /* one more, to know it was too long */
     p.exitsys = QLX_SYS;

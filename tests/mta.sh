@@ -62,7 +62,7 @@ mkuser() {
     if ! id "$1" >/dev/null 2>&1; then
         useradd -M -d "$_h" -s /bin/sh "$1" || return 1
     else
-        usermod -d "$_h" "$1" || return 1
+        usermod -d "$_h" "$1" 2>/dev/null || return 1
     fi
     rm -rf "$_h"
     mkdir -p "$_h"

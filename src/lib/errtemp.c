@@ -6,12 +6,16 @@
 
 #include "errtemp.h"
 
+/* the classes of spec smtp-and-tools.md 0.3: conditions that may pass */
 static const int temp[] = {
-    EINTR,       ENOMEM,       ETXTBSY,   EIO,          ETIMEDOUT, EAGAIN,
-    EWOULDBLOCK, EBUSY,        EDEADLK,   ENOLCK,       ENFILE,    EMFILE,
-    ENOSPC,      EDQUOT,       EFBIG,     ENOBUFS,      ESTALE,    EREMOTEIO,
-    ENOLINK,     ECOMM,        ENETDOWN,  ENETUNREACH,  ENETRESET, ECONNABORTED,
-    ECONNRESET,  ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EUSERS,    EPROTO,
+    EINTR,    ENOMEM,       ETXTBSY,      EIO,       ETIMEDOUT,    EWOULDBLOCK,
+    EAGAIN,   EDEADLK,      EBUSY,        ENFILE,    EMFILE,       EFBIG,
+    ENOSPC,   ENETDOWN,     ENETUNREACH,  ENETRESET, ECONNABORTED, ECONNRESET,
+    ENOBUFS,  ETOOMANYREFS, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EUSERS,
+    EDQUOT,   ESTALE,       ENOLCK,
+#ifdef EPROCLIM
+    EPROCLIM,
+#endif
 };
 
 int errtemp(int e)

@@ -8,29 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errtemp.h"
 #include "exitcodes.h"
 #include "xrun.h"
 
-/* errno values for which trying again later can help */
-static const int temp_errnos[] = {
-    EINTR,    ENOMEM,       ETXTBSY,      EIO,       ETIMEDOUT,    EWOULDBLOCK,
-    EAGAIN,   EDEADLK,      EBUSY,        ENFILE,    EMFILE,       EFBIG,
-    ENOSPC,   ENETDOWN,     ENETUNREACH,  ENETRESET, ECONNABORTED, ECONNRESET,
-    ENOBUFS,  ETOOMANYREFS, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, EUSERS,
-    EDQUOT,   ESTALE,       ENOLCK,
-#ifdef EPROCLIM
-    EPROCLIM,
-#endif
-};
-
 int xrun_errtemp(int e)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof temp_errnos / sizeof temp_errnos[0]; ++i)
-        if (temp_errnos[i] == e)
-            return 1;
-    return 0;
+    return errtemp(e);
 }
 
 pid_t xrun_spawn(char *const *argv)

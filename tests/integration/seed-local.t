@@ -52,23 +52,38 @@ for to in $U notfound $U@localhost $U@$FQDN POSTmaster root; do
     ok $? "echo to: $to | qmail-inject"
 done
 # expected: beq06659 gets its two own messages, the postmaster and the
-# root messages through ~alias, and the bounce for notfound
-wait_for 30 sh -c "[ \$(find '$MD/new' -type f | wc -l) -ge 5 ]"
-is "$(maildir_count "$MD")" 5 "$U's Maildir holds 5 messages"
-is "$(maildir_grep "$MD" "^To: $U@$FQDN")" 2 "to: $U and to: $U@$FQDN delivered"
-is "$(maildir_grep "$MD" "^To: POSTmaster@$FQDN")" 1 "to: POSTmaster via ~alias/.qmail-postmaster"
-is "$(maildir_grep "$MD" "^To: root@$FQDN")" 1 "to: root via ~alias/.qmail-root"
+# root messages through ~alias, and the bounce for notfound, sent to
+# root, whose mail ~alias/.qmail-root gives to beq06659.
+# beq06659@localhost: qmail-inject completes the one-label domain with
+# defaultdomain (localhost.wbi.nxp.com), which is not local, so it is
+# remote mail; its fate depends on the DNS of the machine (a bounce for
+# a name that does not exist, a deferral when DNS is unreachable), so
+# the test accepts both, but it must be one of them: never lost.
+wait_for 60 sh -c "grep -q 'to remote $U@localhost.wbi.nxp.com' '$T/send.log'"
+ok $? "log: $U@localhost leaves as remote mail to $U@localhost.wbi.nxp.com"
+rd=$(sed -n "s/^starting delivery \([0-9]*\): msg [0-9]* to remote $U@localhost.*/\1/p" "$T/send.log")
+wait_for 60 grep -q "^delivery $rd: \(failure\|deferral\)" "$T/send.log"
+ok $? "log: the remote delivery ended in a failure or a deferral"
+if grep -q "^delivery $rd: failure" "$T/send.log"; then want=6; else want=5; fi
+wait_for 60 sh -c "[ \$(find '$MD/new' -type f | wc -l) -ge $want ] && [ -z \"\$(find '$QH/queue/local' -type f)\" ]"
+is "$(maildir_count "$MD")" $want "$U's Maildir holds $want messages"
+is "$(maildir_grep "$MD" "^Delivered-To: $U@$FQDN")" $want "all of them delivered to $U@$FQDN"
+is "$(grep -il "^to: $U@$FQDN" "$MD"/new/* | xargs grep -L '^Subject: failure notice' | wc -l)" 2 "to: $U and to: $U@$FQDN delivered"
+is "$(maildir_grep "$MD" "^Delivered-To: POSTmaster@$FQDN")" 1 "to: POSTmaster via ~alias/.qmail-postmaster"
+is "$(grep -l "^Delivered-To: root@$FQDN" "$MD"/new/* | xargs grep -L '^Subject: failure notice' | wc -l)" 1 "to: root via ~alias/.qmail-root"
 is "$(maildir_grep "$MD" "^<notfound@$FQDN>:")" 1 "to: notfound bounced to the sender (root, then $U)"
-is "$(maildir_grep "$MD" "Sorry, no mailbox here by that name. (#5.1.1)")" 1 "bounce text"
-# user@localhost: localhost is not in locals, so it is remote mail: it
-# must stay queued (neither lost nor bounced) until remote delivery
-wait_for 10 sh -c "ls '$QH'/queue/remote/*/* >/dev/null 2>&1"
-ok $? "$U@localhost waits in the remote queue"
-grep -q "to remote $U@localhost" "$T/send.log"
-ok $? "log: starting delivery to remote $U@localhost"
-is "$(grep -c 'delivery [0-9]*: success: did_' "$T/send.log")" 5 "log: 5 local successes"
-is "$(grep -c 'delivery [0-9]*: failure: ' "$T/send.log")" 1 "log: 1 failure (notfound)"
+is "$(maildir_grep "$MD" "Sorry, no mailbox here by that name. (#5.1.1)")" 1 "bounce text for notfound"
+if [ $want = 6 ]; then
+    is "$(maildir_grep "$MD" "^<$U@localhost.wbi.nxp.com>:")" 1 "$U@localhost bounced to the sender"
+else
+    ls "$QH"/queue/remote/*/* >/dev/null 2>&1
+    ok $? "$U@localhost waits in the remote queue"
+fi
+is "$(grep -c 'delivery [0-9]*: failure: ' "$T/send.log")" $((want - 4)) "log: failures"
+grep -q '^bounce msg [0-9]* qp [0-9]*$' "$T/send.log"
+ok $? "log: bounce msg N qp P"
 mta_stop
+cp "$T/send.log" "$T/send-example.log"
 
 # ---- the how-to: a remote mailbox at myisp.com for john and jane ----
 inst_fresh
