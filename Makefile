@@ -1,4 +1,4 @@
-# One non-recursive Makefile: all, check, install, install-instance,
+# One non-recursive Makefile: all, check, deb, install, install-instance,
 # fuzz, bench.  Honours CC CFLAGS CPPFLAGS LDFLAGS (dpkg-buildflags).
 #
 #   make                          build for QMAILHOME=/var/lib/qmail
@@ -7,6 +7,7 @@
 #                                 account mapped to NAME
 #   make check                    every test suite (TAP, run by prove)
 #   make SANITIZE=1 ...           build with ASan and UBSan
+#   make deb                      the Debian packages, in $(O)/deb
 
 QMAILHOME ?= /var/lib/qmail
 ACCOUNTS ?=
@@ -103,13 +104,21 @@ install-instance:
 	$(MAKE) -s O=build/inst/$(INSTID) QMAILHOME='$(QMAILHOME)' ACCOUNTS='$(ACCOUNTS)' all
 	sh scripts/install-tree.sh -i '$(ACCOUNTS)' build/inst/$(INSTID)/bin '$(QMAILHOME)'
 
-# the system install (owners and modes of the queue are set by the
-# package's maintainer scripts when run unprivileged)
+# the system install in Debian's layout (scripts/install-system.sh);
+# qmail-run's files go under RUNDESTDIR, by default DESTDIR too.  Owners
+# and modes of the queue come from /usr/lib/qmail/fixtree, which the
+# package's postinst runs (and this target, into / as root).
+RUNDESTDIR ?= $(DESTDIR)
 install: all
-	sh scripts/install-tree.sh -s '' $(O)/bin '$(DESTDIR)$(QMAILHOME)'
+	sh scripts/install-system.sh $(O)/bin '$(DESTDIR)' '$(RUNDESTDIR)' '$(QMAILHOME)'
+
+# the Debian packages, built from a copy of the tree, into $(O)/deb
+deb:
+	sh scripts/build-deb.sh '$(O)/deb'
 
 check: all $(UNIT_BIN) $(FUZZ_REPLAY)
-	O=$(O) prove -v --timer tests/unit/run.t tests/fuzz/run.t tests/integration/*.t
+	O=$(O) prove -v --timer tests/unit/run.t tests/fuzz/run.t tests/integration/*.t \
+	    tests/package/*.t
 
 check-style:
 	sh scripts/check-banned.sh
@@ -120,7 +129,10 @@ bench: all
 clean:
 	rm -rf build
 
-.PHONY: all check install install-instance fuzz bench clean check-style FORCE
+.PHONY: all check deb install install-instance fuzz bench clean check-style FORCE
 FORCE:
+
+# keep objects (they are intermediates of the pattern rules)
+.SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
