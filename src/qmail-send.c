@@ -1179,6 +1179,21 @@ static void fail_step(void)
     }
 }
 
+/* start deliveries while slots are free and the spawn takes commands
+   (its pipe holds many), one pass after another */
+static void channel_fill(int c)
+{
+    struct chan *x = &ch[c];
+    unsigned long before;
+
+    do {
+        before = dnum;
+        pass_start(c);
+        pass_step(c);
+        cmd_write(c);
+    } while (dnum != before && !x->cmd.len);
+}
+
 static time_t wakeup(void)
 {
     time_t w = recent + SLEEP_FOREVER;
@@ -1259,11 +1274,8 @@ static void loop_once(void)
     if (!flagexit &&
         (tododir || (itrig >= 0 && p[itrig].revents) || recent >= nexttodo))
         todo_step();
-    for (c = 0; c < NCHAN; ++c) {
-        pass_start(c);
-        pass_step(c);
-        cmd_write(c);
-    }
+    for (c = 0; c < NCHAN; ++c)
+        channel_fill(c);
     fail_step();
     cleanup_step();
 }

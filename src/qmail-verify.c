@@ -1,0 +1,390 @@
+/*
+ * qmail-verify: tell qmail-smtpd whether qmail-local would take mail
+ * for a local address, so that unknown recipients are refused during
+ * the SMTP dialogue (design 6: no backscatter).  A supervised service
+ * run as root; listens on the UNIX socket QMAILHOME/verify.sock, which
+ * only qmaild (and root) may use.  The only untrusted input is one
+ * address of at most RCPTCK_ADDRMAX bytes per question (rcptck.h).  It
+ * resolves the address as qmail-lspawn does (users/cdb, else
+ * qmail-getpw run as qmailp) and then runs "qmail-local -n" as the
+ * recipient, which reads the .qmail files but never executes or
+ * delivers anything.  No cache: every question looks at the files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "acct.h"
+#include "auto.h"
+#include "bio.h"
+#include "err.h"
+#include "exitcodes.h"
+#include "fd.h"
+#include "fmt.h"
+#include "rcptck.h"
+#include "sa.h"
+#include "userdb.h"
+
+#define MAXCHILD 64     /* connections served at once */
+#define IDLE 1200       /* seconds a connection may wait for a question */
+#define CHILDTIME 60    /* seconds qmail-getpw or qmail-local may take */
+#define GETPW_MAX 65536 /* more output than any account record needs */
+#define LOCAL_KEEP 400  /* bytes of qmail-local's output kept for logs */
+#define QUIET 125       /* a child could not be set up */
+
+static struct {
+    uid_t qmaild, qmailp;
+    gid_t nofiles;
+    int rootok; /* a private instance whose accounts are all root */
+    int lfd;
+    unsigned nchild;
+} cf;
+
+static sa path = SA_INIT;
+
+/* ---- start-up ---- */
+
+/* a handler, not SIG_IGN, so that the children run with the default */
+static void nothing(int s)
+{
+    (void)s;
+}
+
+static void init(void)
+{
+    uid_t u;
+
+    err_prog = "qmail-verify";
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, nothing);  /* nothing is cached: nothing to reload */
+    signal(SIGUSR1, nothing); /* "pkill -SIGUSR1 qmail" */
+    if (fd_sanitise() == -1)
+        DIE(EX_TEMP, "unable to open /dev/null: ", ERRSYS);
+    if (chdir(AUTO_QMAILHOME) == -1)
+        DIE(EX_TEMP, "unable to chdir to ", AUTO_QMAILHOME, ": ", ERRSYS);
+    if (acct_uid(ACCT_QMAILD, &cf.qmaild) != 1)
+        DIE(EX_TEMP, "unable to find user ", acct_username(ACCT_QMAILD));
+    if (acct_uid(ACCT_QMAILP, &cf.qmailp) != 1)
+        DIE(EX_TEMP, "unable to find user ", acct_username(ACCT_QMAILP));
+    if (acct_gid(ACCT_GNOFILES, &cf.nofiles) != 1)
+        DIE(EX_TEMP, "unable to find group ", acct_groupname(ACCT_GNOFILES));
+    /* as qmail-lspawn: only a private instance may answer for root */
+    cf.rootok = AUTO_ACCOUNTS[0] && acct_uid(ACCT_ALIAS, &u) == 1 && u == 0;
+    if (!rcptck_path(&path))
+        DIE(EX_TEMP, "out of memory");
+}
+
+static int unaddr(struct sockaddr_un *un)
+{
+    memset(un, 0, sizeof *un);
+    un->sun_family = AF_UNIX;
+    if (path.len > sizeof un->sun_path)
+        return -1;
+    memcpy(un->sun_path, path.s, path.len);
+    return 0;
+}
+
+/*
+ * The socket lives in QMAILHOME, a directory only root can write, so
+ * removing a stale one and binding cannot be raced.  It belongs to
+ * qmaild with mode 0600; connections are also checked by peer uid.
+ */
+static void listen_socket(void)
+{
+    struct sockaddr_un un;
+    int probe;
+
+    if (unaddr(&un) == -1)
+        DIE(EX_TEMP, "socket path too long: ", path.s);
+    probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe != -1 && connect(probe, (struct sockaddr *)&un, sizeof un) == 0)
+        DIE(EX_TEMP, "already running on ", path.s);
+    if (probe != -1)
+        close(probe);
+    if (unlink(path.s) == -1 && errno != ENOENT)
+        DIE(EX_TEMP, "unable to remove ", path.s, ": ", ERRSYS);
+    cf.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (cf.lfd == -1)
+        DIE(EX_TEMP, "unable to create socket: ", ERRSYS);
+    umask(077);
+    if (bind(cf.lfd, (struct sockaddr *)&un, sizeof un) == -1)
+        DIE(EX_TEMP, "unable to bind ", path.s, ": ", ERRSYS);
+    if (geteuid() == 0 && chown(path.s, cf.qmaild, (gid_t)-1) == -1)
+        DIE(EX_TEMP, "unable to chown ", path.s, ": ", ERRSYS);
+    if (chmod(path.s, 0600) == -1)
+        DIE(EX_TEMP, "unable to chmod ", path.s, ": ", ERRSYS);
+    if (listen(cf.lfd, 64) == -1)
+        DIE(EX_TEMP, "unable to listen on ", path.s, ": ", ERRSYS);
+}
+
+/* ---- children ---- */
+
+/* as qmail-lspawn: exactly uid and gid, no supplementary groups */
+static void become(uid_t uid, gid_t gid)
+{
+    if (geteuid() != 0 && getuid() == uid && geteuid() == uid &&
+        getgid() == gid && getegid() == gid)
+        return;
+    if (setgroups(1, &gid) == -1 || setgid(gid) == -1 || setuid(uid) == -1)
+        _exit(QUIET);
+}
+
+/*
+ * Read fd until EOF, keeping at most max bytes in out, for at most
+ * CHILDTIME seconds; then reap pid.  Exit status, or -1 if it crashed
+ * or took too long (it is killed then).
+ */
+static int collect(int fd, pid_t pid, sa *out, size_t max)
+{
+    time_t end = time(0) + CHILDTIME;
+    struct pollfd p;
+    char buf[1024];
+    ssize_t r;
+    int st, late = 0;
+
+    out->len = 0;
+    p.fd = fd;
+    p.events = POLLIN;
+    for (;;) {
+        time_t now = time(0);
+        int n = now >= end ? 0 : poll(&p, 1, (int)(end - now) * 1000);
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == 0) {
+            late = 1;
+            kill(pid, SIGKILL);
+            break;
+        }
+        r = read(fd, buf, sizeof buf);
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (out->len < max &&
+            !sa_catb(out, buf,
+                     (size_t)r > max - out->len ? max - out->len : (size_t)r))
+            late = 1;
+    }
+    while (waitpid(pid, &st, 0) == -1)
+        if (errno != EINTR)
+            return -1;
+    if (late || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+/*
+ * Run argv as uid/gid with stdin /dev/null and stdout+stderr into a
+ * pipe; keep at most max bytes of the output in out.  Returns the exit
+ * status, or -1 for a crash, a timeout or a failure to run it.
+ */
+static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
+               size_t max)
+{
+    int pi[2], st;
+    pid_t pid;
+
+    if (pipe2(pi, O_CLOEXEC) == -1)
+        return -1;
+    pid = fork();
+    if (pid == -1) {
+        close(pi[0]);
+        close(pi[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        become(uid, gid);
+        if (fd_move(0, open_read("/dev/null")) == -1 ||
+            fd_copy(1, pi[1]) == -1 || fd_move(2, pi[1]) == -1)
+            _exit(QUIET);
+        execv(argv[0], (char *const *)argv);
+        _exit(QUIET);
+    }
+    close(pi[1]);
+    st = collect(pi[0], pid, out, max);
+    close(pi[0]);
+    return st;
+}
+
+/* ---- one question ---- */
+
+/* the account record for local, as qmail-lspawn finds it; 1 / 0 */
+static int lookup(const char *local, sa *rec)
+{
+    const char *argv[3];
+    int fd = open_read("users/cdb");
+    int r;
+
+    if (fd != -1) {
+        r = userdb_find(fd, local, strlen(local), rec);
+        close(fd);
+        if (r)
+            return r == 1;
+    } else if (errno != ENOENT)
+        return 0;
+    argv[0] = "bin/qmail-getpw";
+    argv[1] = local;
+    argv[2] = 0;
+    return run(argv, cf.qmailp, cf.nofiles, rec, GETPW_MAX) == 0;
+}
+
+static int scan_id(const char *s, unsigned long *u)
+{
+    size_t n = strlen(s);
+
+    return n && scan_ulong(s, n, u) == n && *u <= 0x7fffffffUL;
+}
+
+/* log why a question had no certain answer; every byte printable */
+static void unsure(const char *addr, const sa *why)
+{
+    char a[200], w[LOCAL_KEEP + 1];
+    size_t i, n;
+
+    for (n = 0; addr[n] && n < sizeof a - 1; ++n)
+        a[n] = addr[n] >= 32 && addr[n] < 127 ? addr[n] : '?';
+    a[n] = 0;
+    for (i = 0; i < why->len && i < LOCAL_KEEP; ++i)
+        w[i] = why->s[i] >= 32 && why->s[i] < 127 ? why->s[i] : ' ';
+    w[i] = 0;
+    WARN("cannot tell about ", a, ": ", i ? w : "lookup failed");
+}
+
+/*
+ * The answer for addr (as qmail-send hands it to qmail-lspawn: local
+ * part, '@', domain): 'Y', 'N' or '?'.  qmail-local -n exits 100 only
+ * when delivery would bounce for sure ("no mailbox here by that name",
+ * or an unusable home path); any other failure is temporary for it too.
+ */
+static char answer(const char *addr)
+{
+    const char *at = strrchr(addr, '@');
+    const char *argv[13];
+    sa local = SA_INIT, rec = SA_INIT, why = SA_INIT;
+    userdb_rec f;
+    unsigned long uid, gid;
+    int st = -1;
+
+    if (!at)
+        return '?';
+    if (at == addr)
+        return 'Y'; /* "@host" is the trash address: always taken */
+    if (!sa_copyb(&local, addr, (size_t)(at - addr)) || !sa_0(&local))
+        return '?';
+    if (lookup(local.s, &rec) && userdb_fields(rec.s, rec.len, &f) &&
+        scan_id(f.uid, &uid) && scan_id(f.gid, &gid) && (uid || cf.rootok)) {
+        argv[0] = "bin/qmail-local";
+        argv[1] = "-n";
+        argv[2] = "--";
+        argv[3] = f.user;
+        argv[4] = f.home;
+        argv[5] = local.s;
+        argv[6] = f.dash;
+        argv[7] = f.ext;
+        argv[8] = at + 1;
+        argv[9] = "";           /* the sender plays no part in the answer */
+        argv[10] = "./Mailbox"; /* neither does the default delivery */
+        argv[11] = 0;
+        st = run(argv, (uid_t)uid, (gid_t)gid, &why, LOCAL_KEEP);
+    }
+    if (st != 0 && st != EX_PERM)
+        unsure(addr, &why);
+    sa_free(&local);
+    sa_free(&rec);
+    sa_free(&why);
+    return st == 0 ? 'Y' : st == EX_PERM ? 'N' : '?';
+}
+
+/* one connection: questions until EOF, an idle timeout or an error */
+static _Noreturn void serve(int fd)
+{
+    char buf[1024];
+    bio in;
+    sa q = SA_INIT;
+    char a;
+    int r;
+
+    signal(SIGCHLD, SIG_DFL);
+    bio_init(&in, bio_readop, fd, buf, sizeof buf);
+    in.timeout = IDLE;
+    for (;;) {
+        r = bio_getln(&in, &q, 0, RCPTCK_ADDRMAX + 1);
+        if (r == 0)
+            _exit(0);
+        if (r == -1 && errno != E2BIG)
+            _exit(0);
+        if (r == -1 || !q.len || q.s[q.len - 1] != 0)
+            a = '?'; /* too long, or cut off by EOF */
+        else
+            a = answer(q.s);
+        if (write_all(fd, &a, 1) == -1)
+            _exit(0);
+    }
+}
+
+/* ---- the listener ---- */
+
+static void onchild(int s)
+{
+    (void)s;
+}
+
+static int peer_ok(int fd)
+{
+    struct ucred uc;
+    socklen_t len = sizeof uc;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1)
+        return 0;
+    return uc.uid == 0 || uc.uid == cf.qmaild || uc.uid == geteuid();
+}
+
+static void reap(int block)
+{
+    while (cf.nchild && waitpid(-1, 0, block ? 0 : WNOHANG) > 0) {
+        --cf.nchild;
+        block = 0;
+    }
+}
+
+int main(void)
+{
+    struct sigaction act;
+    int fd;
+    pid_t pid;
+
+    init();
+    listen_socket();
+    memset(&act, 0, sizeof act);
+    act.sa_handler = onchild; /* no SA_RESTART: accept returns EINTR */
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGCHLD, &act, 0);
+    for (;;) {
+        reap(cf.nchild >= MAXCHILD);
+        fd = accept4(cf.lfd, 0, 0, SOCK_CLOEXEC);
+        if (fd == -1) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
+                errno == ENOBUFS)
+                sleep(1); /* out of resources: let the children finish */
+            continue;
+        }
+        if (peer_ok(fd) && (pid = fork()) != -1) {
+            if (pid == 0) {
+                close(cf.lfd);
+                serve(fd);
+            }
+            ++cf.nchild;
+        }
+        close(fd);
+    }
+}

@@ -1,0 +1,81 @@
+#!/bin/sh
+# qmail-popup and qmail-pop3d under the real tcpserver with checkpw
+# (Debian's checkpassword): the authorization replies, then every
+# transaction command byte for byte (STAT LIST UIDL RETR TOP DELE LAST
+# RSET NOOP QUIT and the message-number errors), dot-stuffing and CRLF,
+# QUIT's unlinking and its move from new/ to cur/, and the refusals.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mta.sh"
+. "$(dirname "$0")/smtp-lib.sh"
+[ "$(id -u)" = 0 ] || skip_all "needs root to create a mailbox user"
+for p in tcpserver tcprules python3 setpriv checkpw; do
+    command -v $p >/dev/null || skip_all "needs $p"
+done
+
+inst_fresh
+trap 'tcp_down POP' EXIT
+mkuser qmtpop && as_user qmtpop sh -c "cd && '$QH/bin/maildirmake' Maildir" || { ok 1 "user"; done_testing; }
+MD=$T/homes/qmtpop/Maildir
+echo sesame > "$MD/.password"; chown qmtpop "$MD/.password"; chmod 600 "$MD/.password"
+printf 'Subject: one\n\n.dot\nplain\n' > "$MD/new/1000000001.a.host"
+printf 'Subject: two\n\nl1\nl2\nl3\n' > "$MD/cur/1000000002.b.host:2,S"
+touch -d @1000000001 "$MD/new/1000000001.a.host"
+touch -d @1000000002 "$MD/cur/1000000002.b.host:2,S"
+chown qmtpop "$MD"/new/* "$MD"/cur/*
+tcp_up POP '127.0.0.1:allow' "$QH/bin/qmail-popup" pop.example checkpw "$QH/bin/qmail-pop3d" Maildir ||
+    { ok 1 "tcpserver"; done_testing; }
+
+"$QH/bin/qmail-popup" > "$T/got"
+is "$?:$(tr -d '\r' < "$T/got")" "1:-ERR usage: popup hostname subprogram" "qmail-popup without arguments"
+
+printf 'NOOP\nPASS x\nUSER\nSTAT\nAPOP joe\nUSER qmtpop\nPASS wrong\n' | drive pop $POP_PORT | tr -d '\r' > "$T/got"
+grep -qE '^\+OK <[0-9]+\.[0-9]+@pop\.example>$' "$T/got"
+ok $? "greeting with the APOP timestamp <pid.time@host>"
+is "$(sed -n '2,$p' "$T/got" | tr '\n' '|')" \
+    "+OK |-ERR USER first|-ERR syntax error|-ERR authorization first|-ERR syntax error|+OK |-ERR authorization failed|" \
+    "authorization replies; a wrong password ends the session"
+
+cat > "$T/cmds" <<'EOF2'
+USER qmtpop
+PASS sesame
+STAT
+LIST
+UIDL
+LIST 2
+UIDL 1
+RETR 1
+TOP 2 1
+RETR 0
+RETR 3
+RETR x
+DELE 1
+DELE 1
+RETR 1
+STAT
+LAST
+RSET
+LAST
+DELE 2
+XTND
+NOOP
+QUIT
+EOF2
+drive pop $POP_PORT < "$T/cmds" > "$T/got"
+sed 1d "$T/got" > "$T/got1"
+printf '%s\r\n' '+OK ' '+OK ' '+OK 2 48' '+OK ' '1 25' '2 23' '.' '+OK ' '1 1000000001.a.host' '2 1000000002.b.host' '.' \
+    '+OK 2 23' '+OK 1 1000000001.a.host' '+OK ' 'Subject: one' '' '..dot' 'plain' '' '.' \
+    '+OK ' 'Subject: two' '' 'l1' '' '.' \
+    '-ERR messages are counted from 1' '-ERR not that many messages' '-ERR syntax error' \
+    '+OK ' '-ERR already deleted' '-ERR already deleted' '+OK 2 23' '+OK 1' '+OK ' '+OK 0' '+OK ' \
+    '-ERR unimplemented' '+OK ' '+OK ' > "$T/exp"
+if cmp -s "$T/got1" "$T/exp"; then ok 0 "the whole transaction, byte for byte"; else
+    ok 1 "the whole transaction, byte for byte"; diff "$T/exp" "$T/got1" | cat -A | sed 's/^/#   /' | head -20; fi
+is "$(cd "$MD" && find new cur -type f | sort | tr '\n' ' ')" "cur/1000000001.a.host:2, " \
+    "QUIT: message 2 unlinked, message 1 moved from new/ to cur/ with :2,"
+
+# the refusals of qmail-pop3d itself
+( cd "$T/homes/qmtpop" && "$QH/bin/qmail-pop3d" Maildir </dev/null >/dev/null 2>"$T/err" ); st=$?
+is "$st:$(cat "$T/err")" "1:qmail-pop3d invoked as uid 0, terminating" "qmail-pop3d refuses uid 0"
+( cd /tmp && as_user qmtpop "$QH/bin/qmail-pop3d" NoSuchDir </dev/null > "$T/got" 2>&1 ); st=$?
+is "$st:$(tr -d '\r' < "$T/got")" "1:-ERR this user has no \$HOME/Maildir" "no maildir"
+done_testing
