@@ -18,6 +18,8 @@ wait_for() {
 
 mta_start() {
     _dd=${1:-./Maildir/}
+    # the log of an earlier run is kept in send-prev.log
+    [ -s "$T/send.log" ] && cat "$T/send.log" >> "$T/send-prev.log"
     : > "$T/send.log"
     ( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" \
         qmail-start "$_dd" >>"$T/send.log" 2>&1 ) &
