@@ -13,18 +13,20 @@ gp() { "$B/qmail-getpw" "$@" | tr '\0' '|'; }
 "$B/qmail-getpw" >/dev/null 2>&1
 is "$?" 100 "no argument: exit 100"
 
-# the alias account of this instance is the caller
-AHOME=$(getent passwd "$ME" | cut -d: -f6)
+# the alias account of this instance is the caller, with the instance's
+# alias directory as its home (as /var/lib/qmail/alias is alias's home)
+AHOME=$QH/alias
 AREC="$ME|$(id -u)|$(id -g)|$AHOME|-"
 is "$(gp qmt-no-such-user-x)" "$AREC|qmt-no-such-user-x|" \
     "unknown name: the alias account, dash -, the whole name as ext"
 is "$(gp '')" "$AREC||" "empty local part: alias"
 
+UHOME=$(getent passwd "$ME" | cut -d: -f6)
 if [ "$(id -u)" != 0 ]; then
-    if [ "$(stat -c %u "$AHOME" 2>/dev/null)" = "$(id -u)" ]; then
-        is "$(gp "$ME")" "$ME|$(id -u)|$(id -g)|$AHOME|||" \
+    if [ "$(stat -c %u "$UHOME" 2>/dev/null)" = "$(id -u)" ]; then
+        is "$(gp "$ME")" "$ME|$(id -u)|$(id -g)|$UHOME|||" \
             "the caller's own name: empty dash and ext"
-        is "$(gp "$ME-Box-X")" "$ME|$(id -u)|$(id -g)|$AHOME|-|Box-X|" \
+        is "$(gp "$ME-Box-X")" "$ME|$(id -u)|$(id -g)|$UHOME|-|Box-X|" \
             "the caller's name with an extension"
     else
         diag "the home of $ME is not owned by it: the own-name cases are not tested"
