@@ -28,22 +28,11 @@ static _Noreturn void bounce(const char *text)
 
 static void runcheck(char **argv)
 {
-    pid_t pid = xrun_spawn(argv);
-    int code;
+    int r = xrun_test(argv);
 
-    if (pid == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    switch (xrun_wait(pid, &code)) {
-    case -1:
-        DIE(EX_TEMP, "wait failed: ", ERRSYS);
-    case 0:
-        DIE(EX_TEMP, "child crashed");
-    default:
-        break;
-    }
-    if (code == EX_TEMP)
-        DIE(EX_TEMP, "temporary child error");
-    if (code != 0)
+    if (r < 0)
+        XRUN_DIE(r);
+    if (r == XRUN_FALSE)
         _exit(EX_OK);
 }
 

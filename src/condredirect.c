@@ -27,41 +27,26 @@ static struct {
 /* returns only when the program asked for the redirection */
 static void test(char **argv)
 {
-    pid_t pid = xrun_spawn(argv);
-    int code;
+    int r = xrun_test(argv);
 
-    if (pid == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    switch (xrun_wait(pid, &code)) {
-    case -1:
-        DIE(EX_TEMP, "wait failed: ", ERRSYS);
-    case 0:
-        DIE(EX_TEMP, "child crashed");
-    default:
-        break;
-    }
-    if (code == EX_TEMP)
-        DIE(EX_TEMP, "temporary child error");
-    if (code != 0)
+    if (r < 0)
+        XRUN_DIE(r);
+    if (r == XRUN_FALSE)
         _exit(EX_OK);
 }
 
-static void redirect(const char *to)
+static void redirect(char *to)
 {
     char num[FMT_ULONG];
-    const char *r;
+    char *list[2] = {to, 0};
+    const char *r, *why;
 
-    if (qq_start(&cf.q) == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    qq_puts(&cf.q, cf.dtline);
-    if (qqfd_copy(&cf.q, 0) == -1)
-        DIE(EX_TEMP, "unable to read message: ", ERRSYS);
-    num[fmt_ulong(num, qq_qp(&cf.q))] = 0;
-    qq_from(&cf.q, cf.sender);
-    qq_to(&cf.q, to);
-    r = qq_close(&cf.q);
+    r = qqfd_submit(&cf.q, cf.dtline, 0, cf.sender, list, &why);
+    if (!r)
+        DIE(EX_TEMP, why, ERRSYS);
     if (*r)
         DIE(*r == 'D' ? EX_PERM : EX_TEMP, r + 1);
+    num[fmt_ulong(num, qq_qp(&cf.q))] = 0;
     DIEX(EX_STOP, "qp ", num);
 }
 

@@ -11,28 +11,17 @@
 
 int main(int argc, char **argv)
 {
-    pid_t pid;
-    int code;
+    int r;
 
     err_prog = "except";
     if (argc < 2 || !argv[1])
         DIEX(EX_PERM, "usage: except program [ arg ... ]");
     if (fd_sanitise() == -1)
         DIE(EX_TEMP, "unable to open /dev/null: ", ERRSYS);
-    pid = xrun_spawn(argv + 1);
-    if (pid == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    switch (xrun_wait(pid, &code)) {
-    case -1:
-        DIE(EX_TEMP, "wait failed: ", ERRSYS);
-    case 0:
-        DIE(EX_TEMP, "child crashed");
-    default:
-        break;
-    }
-    if (code == 0)
+    r = xrun_test(argv + 1);
+    if (r < 0)
+        XRUN_DIE(r);
+    if (r == XRUN_TRUE)
         return EX_PERM;
-    if (code == EX_TEMP)
-        DIE(EX_TEMP, "temporary child error");
     return EX_OK;
 }

@@ -24,9 +24,9 @@ static struct {
 int main(int argc, char **argv)
 {
     char num[FMT_ULONG];
-    const char *r;
-    int i;
+    const char *r, *why;
 
+    (void)argc; /* the addresses are argv's NULL-ended tail */
     err_prog = "forward";
     signal(SIGPIPE, SIG_IGN);
     if (fd_sanitise() == -1)
@@ -37,17 +37,11 @@ int main(int argc, char **argv)
     cf.dtline = getenv("DTLINE");
     if (!cf.dtline)
         DIE(EX_PERM, "DTLINE not set");
-    if (qq_start(&cf.q) == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    qq_puts(&cf.q, cf.dtline);
-    if (qqfd_copy(&cf.q, 0) == -1)
-        DIE(EX_TEMP, "unable to read message: ", ERRSYS);
-    num[fmt_ulong(num, qq_qp(&cf.q))] = 0;
-    qq_from(&cf.q, cf.sender);
-    for (i = 1; i < argc; ++i)
-        qq_to(&cf.q, argv[i]);
-    r = qq_close(&cf.q);
+    r = qqfd_submit(&cf.q, cf.dtline, 0, cf.sender, argv + 1, &why);
+    if (!r)
+        DIE(EX_TEMP, why, ERRSYS);
     if (*r)
         DIE(*r == 'D' ? EX_PERM : EX_TEMP, r + 1);
+    num[fmt_ulong(num, qq_qp(&cf.q))] = 0;
     DIEX(EX_OK, "qp ", num);
 }

@@ -127,12 +127,8 @@ int main(int argc, char **argv)
     options(argc, argv);
     pid = start(&fd);
     feed(fd);
-    switch (xrun_wait(pid, &code)) {
-    case -1:
-        DIE(EX_TEMP, "wait failed: ", ERRSYS);
-    case 0:
-        DIE(EX_TEMP, "child crashed");
-    default:
-        return code;
-    }
+    code = xrun_code(pid);
+    if (code < 0)
+        XRUN_DIE(code);
+    return code;
 }

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +30,7 @@
 #include "sa.h"
 #include "sgopt.h"
 #include "sig.h"
+#include "xrun.h"
 
 /* exit statuses of the maildir child, turned into texts by the parent */
 enum { MD_OK, MD_CHDIR, MD_TIMEOUT, MD_READ, MD_TEMP };
@@ -90,6 +90,29 @@ static void rewind_message(void)
 {
     if (lseek(0, 0, SEEK_SET) == -1)
         FAIL(EX_TEMP, "Unable to rewind message. (#4.3.0)");
+}
+
+/* a child for one delivery, reading the message from its start; in
+   the parent the child's pid */
+static pid_t child_start(void)
+{
+    pid_t pid;
+
+    rewind_message();
+    pid = fork();
+    if (pid == -1)
+        FAIL(EX_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)");
+    return pid;
+}
+
+/* the child's exit status; a signal or a lost child fails temporarily */
+static int child_wait(pid_t pid)
+{
+    int code = xrun_code(pid);
+
+    if (code < 0)
+        FAIL(EX_TEMP, "Aack, child crashed. (#4.3.0)");
+    return code;
 }
 
 static _Noreturn void die_read(void)
@@ -562,21 +585,11 @@ static int md_child(const char *dir)
 
 static void maildir(const char *dir)
 {
-    pid_t pid;
-    int st;
+    pid_t pid = child_start();
 
-    rewind_message();
-    pid = fork();
-    if (pid == -1)
-        FAIL(EX_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)");
     if (pid == 0)
         _exit(md_child(dir));
-    while (waitpid(pid, &st, 0) == -1)
-        if (errno != EINTR)
-            FAIL(EX_TEMP, "Aack, child crashed. (#4.3.0)");
-    if (!WIFEXITED(st))
-        FAIL(EX_TEMP, "Aack, child crashed. (#4.3.0)");
-    switch (WEXITSTATUS(st)) {
+    switch (child_wait(pid)) {
     case MD_OK:
         return;
     case MD_CHDIR:
@@ -594,24 +607,14 @@ static void maildir(const char *dir)
 
 static void program(const char *cmd)
 {
-    pid_t pid;
-    int st;
+    pid_t pid = child_start();
 
-    rewind_message();
-    pid = fork();
-    if (pid == -1)
-        FAIL(EX_TEMP, "Unable to fork: ", strerror(errno), ". (#4.3.0)");
     if (pid == 0) {
         signal(SIGPIPE, SIG_DFL);
         execl("/bin/sh", "sh", "-c", cmd, (char *)0);
         FAIL(EX_TEMP, "Unable to run /bin/sh: ", strerror(errno), ". (#4.3.0)");
     }
-    while (waitpid(pid, &st, 0) == -1)
-        if (errno != EINTR)
-            FAIL(EX_TEMP, "Aack, child crashed. (#4.3.0)");
-    if (!WIFEXITED(st))
-        FAIL(EX_TEMP, "Aack, child crashed. (#4.3.0)");
-    switch (dq_progexit(WEXITSTATUS(st))) {
+    switch (dq_progexit(child_wait(pid))) {
     case EX_OK:
         return;
     case EX_STOP:

@@ -67,19 +67,12 @@ static char inner(void)
 
 static unsigned long length(char (*get)(void))
 {
-    netstr_len l = NETSTR_LEN_INIT;
+    unsigned long n;
+    int r = netstr_getlen(get, MAXLEN, &n);
 
-    for (;;)
-        switch (netstr_lenbyte(&l, get(), MAXLEN)) {
-        case NETSTR_DONE:
-            return l.n;
-        case NETSTR_BAD:
-            _exit(EX_PERM);
-        case NETSTR_BIG:
-            _exit(EX_TEMP);
-        default:
-            break;
-        }
+    if (r != NETSTR_DONE)
+        _exit(r == NETSTR_BIG ? EX_TEMP : EX_PERM);
+    return n;
 }
 
 static void comma(char (*get)(void))

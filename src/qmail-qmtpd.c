@@ -90,19 +90,12 @@ static char next(void)
 
 static unsigned long length(void)
 {
-    netstr_len l = NETSTR_LEN_INIT;
+    unsigned long n;
+    int r = netstr_getlen(next, MAXLEN, &n);
 
-    for (;;)
-        switch (netstr_lenbyte(&l, next(), MAXLEN)) {
-        case NETSTR_DONE:
-            return l.n;
-        case NETSTR_BAD:
-            _exit(EX_PERM);
-        case NETSTR_BIG:
-            _exit(EX_TEMP);
-        default:
-            break;
-        }
+    if (r != NETSTR_DONE)
+        _exit(r == NETSTR_BIG ? EX_TEMP : EX_PERM);
+    return n;
 }
 
 static void comma(void)

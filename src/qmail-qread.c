@@ -75,16 +75,6 @@ static _Noreturn void die_nomem(void)
     leave(EX_TEMP);
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; ++s)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 static void id_add(unsigned long id)
 {
     unsigned long *n;
@@ -112,7 +102,7 @@ static void scan_dir(const char *dir)
         de = readdir(d);
         if (!de)
             break;
-        if (all_digits(de->d_name) &&
+        if (scan_digits(de->d_name) &&
             scan_ulong(de->d_name, strlen(de->d_name), &id))
             id_add(id);
     }

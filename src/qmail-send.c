@@ -355,16 +355,6 @@ fail:
     pq_insert(&pqfail, recent + SLEEP_SYSFAIL, id);
 }
 
-static int isnumeric(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; ++s)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 static void scan_info(void)
 {
     int i;
@@ -386,7 +376,7 @@ static void scan_info(void)
             sleep(10);
         }
         while ((e = readdir(d)))
-            if (isnumeric(e->d_name) &&
+            if (scan_digits(e->d_name) &&
                 scan_ulong(e->d_name, strlen(e->d_name), &id))
                 pqadd(id);
         closedir(d);
@@ -639,7 +629,7 @@ static void todo_step(void)
             tododir = 0;
             break;
         }
-        if (!isnumeric(e->d_name) ||
+        if (!scan_digits(e->d_name) ||
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
         p = &batch[nbatch++];
@@ -1151,7 +1141,7 @@ static void cleanup_step(void)
         cleandir = 0;
         return;
     }
-    if (!isnumeric(e->d_name) || !scan_ulong(e->d_name, strlen(e->d_name), &id))
+    if (!scan_digits(e->d_name) || !scan_ulong(e->d_name, strlen(e->d_name), &id))
         return;
     if (stat(fname(&fn1, "mess", id, 1), &st) == -1 ||
         recent <= st.st_atime + OSSIFIED)

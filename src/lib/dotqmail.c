@@ -7,6 +7,7 @@
 
 #include "addr.h"
 #include "dotqmail.h"
+#include "fromline.h"
 
 int dq_line(const char *text, size_t len, size_t *pos, size_t *start,
             size_t *llen)
@@ -135,31 +136,6 @@ int dq_rpline(sa *out, const char *sender)
     return sa_cats(out, ">\n");
 }
 
-static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed",
-                                 "Thu", "Fri", "Sat"};
-static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-static int ctime_utc(sa *out, time_t t)
-{
-    struct tm tm;
-
-    if (!gmtime_r(&t, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6 ||
-        tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_year < -1900)
-        return 0;
-    return sa_cats(out, wdays[tm.tm_wday]) && sa_append(out, ' ') &&
-           sa_cats(out, months[tm.tm_mon]) && sa_append(out, ' ') &&
-           sa_catulong0(out, (unsigned long)tm.tm_mday, 2) &&
-           sa_append(out, ' ') &&
-           sa_catulong0(out, (unsigned long)tm.tm_hour, 2) &&
-           sa_append(out, ':') &&
-           sa_catulong0(out, (unsigned long)tm.tm_min, 2) &&
-           sa_append(out, ':') &&
-           sa_catulong0(out, (unsigned long)tm.tm_sec, 2) &&
-           sa_append(out, ' ') &&
-           sa_catulong(out, (unsigned long)tm.tm_year + 1900UL);
-}
-
 int dq_ufline(sa *out, const char *sender, time_t t)
 {
     size_t i, start;
@@ -172,7 +148,8 @@ int dq_ufline(sa *out, const char *sender, time_t t)
     for (i = start; i < out->len; ++i)
         if (out->s[i] == ' ' || out->s[i] == '\t' || out->s[i] == '\n')
             out->s[i] = '-';
-    return sa_append(out, ' ') && ctime_utc(out, t) && sa_append(out, '\n');
+    return sa_append(out, ' ') && fromline_date(out, t) &&
+           sa_append(out, '\n');
 }
 
 size_t dq_hostpart(const char *host, size_t len, int n)

@@ -52,3 +52,13 @@ size_t scan_ulong(const char *s, size_t len, unsigned long *u)
         *u = r;
     return i;
 }
+
+int scan_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; ++s)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}

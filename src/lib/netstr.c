@@ -1,5 +1,6 @@
 /*
- * netstr.c: netstring lengths and netstrings (see netstr.h).  Pure.
+ * netstr.c: netstring lengths and netstrings (see netstr.h).  Pure;
+ * netstr_getlen reads only through the caller's byte source.
  */
 #include "netstr.h"
 
@@ -16,6 +17,17 @@ int netstr_lenbyte(netstr_len *l, char c, unsigned long max)
         return NETSTR_BIG;
     l->n = l->n * 10 + d;
     return NETSTR_MORE;
+}
+
+int netstr_getlen(char (*get)(void), unsigned long max, unsigned long *n)
+{
+    netstr_len l = NETSTR_LEN_INIT;
+    int r;
+
+    while ((r = netstr_lenbyte(&l, get(), max)) == NETSTR_MORE)
+        ;
+    *n = l.n;
+    return r;
 }
 
 int netstr_cat(sa *out, const char *s, size_t len)

@@ -8,6 +8,9 @@
  *   returns NETSTR_MORE (a digit, keep going), NETSTR_DONE (the ':' after
  *   at least one digit; l->n is the length), NETSTR_BAD (any other byte,
  *   or ':' with no digit), NETSTR_BIG (the value would pass max).
+ * netstr_getlen: run netstr_lenbyte over the bytes get() returns until
+ *   it decides; returns NETSTR_DONE (*n is the length), NETSTR_BAD or
+ *   NETSTR_BIG.  Pure but for get, which is the caller's reader.
  * netstr_cat: append "len:bytes," to out; 1 ok, 0 out of memory.
  * netstr_scan: a whole netstring at s[0..len): 1 with its content at
  *   [*start, *start + *n) and *end past the ','; 0 malformed or short.
@@ -35,6 +38,7 @@ typedef struct netstr_len {
     }
 
 int netstr_lenbyte(netstr_len *l, char c, unsigned long max);
+int netstr_getlen(char (*get)(void), unsigned long max, unsigned long *n);
 int netstr_cat(sa *out, const char *s, size_t len) WUR;
 int netstr_scan(const char *s, size_t len, size_t *start, size_t *n,
                 size_t *end);

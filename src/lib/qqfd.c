@@ -18,3 +18,21 @@ int qqfd_copy(qq *q, int fd)
         qq_put(q, buf, (size_t)r);
     }
 }
+
+const char *qqfd_submit(qq *q, const char *dtline, int fd,
+                        const char *sender, char *const *to, const char **why)
+{
+    if (qq_start(q) == -1) {
+        *why = "unable to fork: ";
+        return 0;
+    }
+    qq_puts(q, dtline);
+    if (qqfd_copy(q, fd) == -1) {
+        *why = "unable to read message: ";
+        return 0;
+    }
+    qq_from(q, sender);
+    for (; *to; ++to)
+        qq_to(q, *to);
+    return qq_close(q);
+}

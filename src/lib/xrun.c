@@ -2,6 +2,7 @@
  * xrun.c: fork, exec and wait for the .qmail wrapper programs.  Never
  * exits in the parent; the child exits with 111 or 100 when it cannot
  * run the program, which is how qmail-local reads "cannot run".
+ * xrun_test and xrun_code only classify; the caller picks the exit.
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,4 +49,49 @@ int xrun_wait(pid_t pid, int *code)
     }
     *code = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
     return 0;
+}
+
+int xrun_code(pid_t pid)
+{
+    int code;
+
+    switch (xrun_wait(pid, &code)) {
+    case -1:
+        return XRUN_EWAIT;
+    case 0:
+        return XRUN_CRASH;
+    default:
+        return code;
+    }
+}
+
+int xrun_test(char *const *argv)
+{
+    pid_t pid = xrun_spawn(argv);
+    int code;
+
+    if (pid == -1)
+        return XRUN_EFORK;
+    code = xrun_code(pid);
+    if (code < 0)
+        return code;
+    if (code == EX_TEMP)
+        return XRUN_TEMP;
+    return code == 0 ? XRUN_TRUE : XRUN_FALSE;
+}
+
+const char *xrun_why(int r)
+{
+    switch (r) {
+    case XRUN_EFORK:
+        return "unable to fork: ";
+    case XRUN_EWAIT:
+        return "wait failed: ";
+    case XRUN_CRASH:
+        return "child crashed";
+    case XRUN_TEMP:
+        return "temporary child error";
+    default:
+        return "unknown child error";
+    }
 }

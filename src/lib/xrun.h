@@ -12,16 +12,42 @@
  * xrun_wait: wait for pid, retrying EINTR.  Returns 1 when it exited
  *   (*code = exit status), 0 when a signal killed it (*code = signal
  *   number), -1 on error (errno).
+ * xrun_code: xrun_wait folded into one value: the exit status (>= 0),
+ *   or XRUN_EWAIT (errno) or XRUN_CRASH.
+ * xrun_test: run argv as a test and classify its exit: XRUN_TRUE for
+ *   0, XRUN_TEMP for 111, XRUN_FALSE for any other status; or
+ *   XRUN_EFORK (errno), XRUN_EWAIT (errno), XRUN_CRASH.
+ * xrun_why: the diagnostic text for a negative result of xrun_code or
+ *   xrun_test; XRUN_DIE(r) prints it (with the errno reason where r
+ *   carries one) and exits 111.  The macro is for programs only.
  */
 #ifndef XRUN_H
 #define XRUN_H
 
 #include <sys/types.h>
 
+#include "err.h"
+#include "exitcodes.h"
 #include "sa.h"
+
+enum {
+    XRUN_FALSE = 0,
+    XRUN_TRUE = 1,
+    XRUN_EFORK = -1,
+    XRUN_EWAIT = -2,
+    XRUN_CRASH = -3,
+    XRUN_TEMP = -4
+};
+
+/* evaluates r twice */
+#define XRUN_DIE(r) \
+    DIE(EX_TEMP, xrun_why(r), (r) >= XRUN_EWAIT ? ERRSYS : "")
 
 int xrun_errtemp(int e);
 pid_t xrun_spawn(char *const *argv) WUR;
 int xrun_wait(pid_t pid, int *code) WUR;
+int xrun_code(pid_t pid);
+int xrun_test(char *const *argv);
+const char *xrun_why(int r);
 
 #endif

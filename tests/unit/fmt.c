@@ -82,6 +82,11 @@ static void t_scan(void)
     OK(u == 12, "value of the first len digits");
     IS_INT(scan_ulong("5", 0, &u), 0, "len 0 scans nothing");
     OK(u == 12, "value left alone");
+    OK(scan_digits("0") && scan_digits("123456"), "digits only: 1");
+    OK(!scan_digits(""), "empty: 0");
+    OK(!scan_digits("12a") && !scan_digits("a12") && !scan_digits("-1") &&
+           !scan_digits("1 ") && !scan_digits("12.tmp"),
+       "anything else: 0");
 }
 
 int main(void)

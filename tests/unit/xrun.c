@@ -73,9 +73,30 @@ static void t_run(void)
     IS_INT(xrun_wait(getpid(), &code), -1, "waiting for a non-child: -1");
 }
 
+static void t_test(void)
+{
+    char sh[] = "sh", c[] = "-c", e0[] = "exit 0", e1[] = "exit 1";
+    char e111[] = "exit 111", e3[] = "exit 3", term[] = "kill -TERM $$";
+    char *a0[] = {sh, c, e0, 0}, *a1[] = {sh, c, e1, 0};
+    char *a111[] = {sh, c, e111, 0}, *ak[] = {sh, c, term, 0};
+    char *a3[] = {sh, c, e3, 0};
+
+    IS_INT(xrun_test(a0), XRUN_TRUE, "exit 0 is true");
+    IS_INT(xrun_test(a1), XRUN_FALSE, "exit 1 is false");
+    IS_INT(xrun_test(a111), XRUN_TEMP, "exit 111 is temporary");
+    IS_INT(xrun_test(ak), XRUN_CRASH, "a signal is a crash");
+    IS_INT(xrun_code(xrun_spawn(a3)), 3, "xrun_code: the exit status");
+    IS_INT(xrun_code(getpid()), XRUN_EWAIT, "xrun_code: not a child");
+    IS_STR(xrun_why(XRUN_EFORK), "unable to fork: ", "fork text");
+    IS_STR(xrun_why(XRUN_EWAIT), "wait failed: ", "wait text");
+    IS_STR(xrun_why(XRUN_CRASH), "child crashed", "crash text");
+    IS_STR(xrun_why(XRUN_TEMP), "temporary child error", "temp text");
+}
+
 int main(void)
 {
     t_class();
     t_run();
+    t_test();
     return pt_done();
 }
