@@ -40,8 +40,8 @@ inject_range() {
 }
 rm -f "$T/inject.fail"
 mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
-for k in 1 2 3 4; do inject_range $k & done
-INJ=$(jobs -p)
+INJ=
+for k in 1 2 3 4; do inject_range $k & INJ="$INJ $!"; done
 
 # the killer: random victims at random moments; restart when needed
 kills=0 restarts=0
@@ -62,7 +62,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
         kill -KILL "$p" 2>/dev/null && kills=$((kills + 1))
     fi
     # done when the injectors have finished and the queue has drained
-    if [ "$kills" -ge "${CRASH_KILLS:-40}" ] && ! kill -0 $INJ 2>/dev/null; then
+    alive=0
+    for p in $INJ; do kill -0 "$p" 2>/dev/null && alive=1; done
+    if [ "$kills" -ge "${CRASH_KILLS:-40}" ] && [ $alive = 0 ]; then
         running && queue_empty && break
     fi
 done

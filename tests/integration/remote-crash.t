@@ -1,0 +1,92 @@
+#!/bin/sh
+# Crash test of remote delivery: messages to remote recipients, routed
+# by smtproutes to an SMTP sink on loopback, while qmail-remote,
+# qmail-rspawn, qmail-send and the sink itself are killed with SIGKILL
+# at random moments and restarted.  Every message must reach the sink at
+# least once, and the queue must end empty and consistent.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mta.sh"
+PY=/usr/bin/python3
+$PY -c 'import aiosmtpd' 2>/dev/null ||
+    skip_all "needs python3-aiosmtpd (Debian package)"
+N=${CRASH_N:-300}
+inst_fresh
+SINKPID=
+trap 'mta_stop; [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null' EXIT
+
+PORT=
+sink_start() {
+    rm -f "$T/s.ready"
+    $PY "$TOP/tests/integration/remote-sink.py" "$T/s.log" "$T/s.ready" \
+        "127.0.0.1:${PORT:-0}" 2>>"$T/s.err" &
+    SINKPID=$!
+    wait_for 10 test -s "$T/s.ready"
+}
+sink_start || { ok 1 "the sink starts"; done_testing; }
+PORT=$(cat "$T/s.ready")
+printf 'example.com:127.0.0.1:%s\n' "$PORT" > "$QH/control/smtproutes"
+running() { kill -0 "$MTA_PID" 2>/dev/null; }
+instpids() {
+    for _p in $(pgrep -x "$1"); do
+        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
+        "$QH"/bin/*) echo "$_p" ;;
+        esac
+    done
+}
+
+mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
+inject_range() {
+    i=$1
+    while [ "$i" -le "$N" ]; do
+        printf 'To: r%d@example.com\nSubject: remote crash %d\n\nmessage id %d\n' \
+            "$i" "$i" "$i" | "$QH/bin/qmail-inject" -f sender@example.org ||
+            echo "$i" >> "$T/inject.fail"
+        i=$((i + 2))
+    done
+}
+INJ=
+for k in 1 2; do inject_range $k & INJ="$INJ $!"; done
+
+kills=0
+end=$(( $(date +%s) + 90 ))
+while [ "$(date +%s)" -lt "$end" ] && [ "$kills" -lt "${CRASH_KILLS:-25}" ]; do
+    running || { wait "$MTA_PID" 2>/dev/null; mta_start ./Maildir/ >/dev/null 2>&1; }
+    kill -0 "$SINKPID" 2>/dev/null || { wait "$SINKPID" 2>/dev/null; sink_start; }
+    r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+    sleep "0.$(( r % 400 + 50 ))"
+    case $(( r % 4 )) in
+    0) p=$(instpids qmail-send | head -n 1) ;;
+    1) p=$(instpids qmail-rspawn | head -n 1) ;;
+    2) p=$(instpids qmail-remote | head -n 1) ;;
+    *) p=$SINKPID ;;
+    esac
+    [ -n "$p" ] && kill -KILL "$p" 2>/dev/null && kills=$((kills + 1))
+done
+wait $INJ 2>/dev/null
+diag "kills: $kills"
+ok "$([ "$kills" -gt 5 ]; echo $?)" "processes were killed ($kills times)"
+
+# drain: everything is up again; deferred messages are retried at once
+running || { wait "$MTA_PID" 2>/dev/null; mta_start ./Maildir/; }
+kill -0 "$SINKPID" 2>/dev/null || { wait "$SINKPID" 2>/dev/null; sink_start; }
+i=0
+while [ $i -lt 60 ] && ! queue_empty; do
+    kill -ALRM "$MTA_PID"
+    wait_for 3 queue_empty && break
+    i=$((i + 1))
+done
+queue_empty; ok $? "the queue drains once the service is back"
+mta_stop
+
+nfail=0; [ -f "$T/inject.fail" ] && nfail=$(wc -l < "$T/inject.fail")
+is "$nfail" 0 "every injection was accepted"
+cat "$T"/s.log.* 2>/dev/null | tr -d '\r' | sed -n 's/^message id //p' | sort -n -u > "$T/got"
+seq 1 "$N" > "$T/want"
+is "$(comm -23 "$T/want" "$T/got" | wc -l)" 0 "every one of $N messages reached the sink at least once"
+diag "messages received by the sink: $(ls "$T"/s.log.* 2>/dev/null | wc -l) for $N"
+grep -q ' failure: ' "$T/send.log" "$T/send-prev.log" 2>/dev/null
+ok "$([ $? -ne 0 ]; echo $?)" "no delivery was turned into a bounce"
+for d in mess info local remote todo intd bounce; do
+    is "$(find "$QH/queue/$d" -type f | wc -l)" 0 "queue/$d is empty"
+done
+done_testing
