@@ -93,6 +93,8 @@ static const struct ctl ctls[] = {
      "None. qmail-qmqpc cannot send anything.", 0},
     {"queuelifetime", INT, "Messages are bounced after ",
      " seconds in the queue.", "604800", 0},
+    {"rcptcheck", INT, "SMTP checks local recipients at RCPT time: ",
+     " (0: off).", "1", 0},
     {"rcpthosts", LIST, "SMTP accepts mail for ", ".",
      "SMTP accepts mail for any host: an open relay unless the tcpserver "
      "rules prevent it!",

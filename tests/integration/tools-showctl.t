@@ -15,7 +15,7 @@ known='me badmailfrom bouncefrom bouncehost concurrencyincoming
 concurrencylocal concurrencyremote databytes defaultdelivery defaultdomain
 defaulthost doublebouncehost doublebounceto envnoathost helohost idhost
 localiphost locals morercpthosts morercpthosts.cdb percenthack plusdomain
-qmqpservers queuelifetime rcpthosts smtpgreeting smtproutes timeoutconnect
+qmqpservers queuelifetime rcptcheck rcpthosts smtpgreeting smtproutes timeoutconnect
 timeoutremote timeoutsmtpd virtualdomains'
 
 show() { "$SC" >"$T/out" 2>"$T/err"; st=$?; }
