@@ -1,0 +1,170 @@
+/*
+ * qsmhook: run a sendmail-style local delivery agent from a .qmail file
+ * (spec smtp-and-tools.md 5.2).  Runs as the recipient under
+ * qmail-local; %g, %h and %u in the arguments become SENDER, HOST and
+ * LOCAL, and the agent reads the message with the From_ line (and, by
+ * option, Return-Path and Delivered-To) on top.  Exits with the agent's
+ * status, which qmail-local reads sendmail-style; its own trouble is
+ * 111, bad usage and a permanent exec failure 100.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bio.h"
+#include "err.h"
+#include "exitcodes.h"
+#include "fd.h"
+#include "sa.h"
+#include "sgopt.h"
+#include "smhook.h"
+#include "xrun.h"
+
+enum { LINE_UF, LINE_RP, LINE_DT, LINES };
+
+static struct {
+    const char *line[LINES]; /* UFLINE, RPLINE, DTLINE */
+    int want[LINES];
+    smhook_env env;
+    const char *prefix; /* -x: cut from LOCAL for %u */
+    char **argv;        /* the agent, expanded */
+} cf = {{0, 0, 0}, {1, 0, 0}, {0, 0, 0}, "", 0};
+
+static _Noreturn void usage(void)
+{
+    DIE(EX_PERM, "incorrect usage");
+}
+
+static const char *need(const char *name)
+{
+    const char *v = getenv(name);
+
+    if (!v)
+        usage();
+    return v;
+}
+
+/* the letters are sendmail's mailer flags: n no From_ line, P a
+   Return-Path line, l (local mailer) a Delivered-To line; D F M m s
+   are accepted and mean nothing here */
+static int options(int argc, char **argv)
+{
+    sgopt g = SGOPT_INIT;
+    int c;
+
+    cf.line[LINE_DT] = need("DTLINE");
+    cf.line[LINE_RP] = need("RPLINE");
+    cf.line[LINE_UF] = need("UFLINE");
+    cf.env.local = need("LOCAL");
+    cf.env.host = need("HOST");
+    cf.env.sender = need("SENDER");
+    while ((c = sgopt_next(&g, argc, argv, "lnPx:DFMms")) != -1) {
+        if (c == '?')
+            usage();
+        if (c == 'n')
+            cf.want[LINE_UF] = 0;
+        else if (c == 'P')
+            cf.want[LINE_RP] = 1;
+        else if (c == 'l')
+            cf.want[LINE_DT] = 1;
+        else if (c == 'x')
+            cf.prefix = g.arg;
+    }
+    if (g.ind >= argc)
+        usage();
+    return g.ind;
+}
+
+static void expand(int argc, char **argv, int first)
+{
+    size_t n = (size_t)(argc - first), i;
+    sa arg = SA_INIT;
+
+    cf.env.local = smhook_strip(cf.env.local, cf.prefix);
+    cf.argv = calloc(n + 1, sizeof *cf.argv);
+    if (!cf.argv)
+        DIE(EX_TEMP, "out of memory");
+    for (i = 0; i < n; ++i) {
+        if (!smhook_expand(&arg, argv[first + (int)i], &cf.env))
+            DIE(EX_TEMP, "out of memory");
+        cf.argv[i] = arg.s; /* kept until exec */
+        arg = (sa)SA_INIT;
+    }
+}
+
+static pid_t start(int *fdw)
+{
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) == -1)
+        DIE(EX_TEMP, "unable to create pipe: ", ERRSYS);
+    pid = fork();
+    if (pid == -1)
+        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
+    if (pid == 0) {
+        if (fd_move(0, p[0]) == -1)
+            DIE(EX_TEMP, "unable to set up fds: ", ERRSYS);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(cf.argv[0], cf.argv);
+        DIE(xrun_errtemp(errno) ? EX_TEMP : EX_PERM, "unable to run ",
+            cf.argv[0], ": ", ERRSYS);
+    }
+    close(p[0]);
+    *fdw = p[1];
+    return pid;
+}
+
+/* 0 written, -1 the agent closed its input (EPIPE): its exit status
+   then tells what it made of the message */
+static int pass(bio *out, const char *s, size_t n)
+{
+    if (bio_put(out, s, n) == 0)
+        return 0;
+    if (errno != EPIPE)
+        DIE(EX_TEMP, "unable to write message: ", ERRSYS);
+    return -1;
+}
+
+static void feed(int fd)
+{
+    char obuf[BIO_SIZE], ibuf[BIO_SIZE];
+    bio out = BIO_INIT(bio_writeop, fd, obuf, sizeof obuf, 0);
+    ssize_t r;
+    int i;
+
+    for (i = 0; i < LINES; ++i)
+        if (cf.want[i] && pass(&out, cf.line[i], strlen(cf.line[i])))
+            goto stop;
+    while ((r = read_all(0, ibuf, sizeof ibuf)) != 0) {
+        if (r == -1)
+            DIE(EX_TEMP, "unable to read message: ", ERRSYS);
+        if (pass(&out, ibuf, (size_t)r))
+            goto stop;
+    }
+    if (bio_flush(&out) == -1 && errno != EPIPE)
+        DIE(EX_TEMP, "unable to write message: ", ERRSYS);
+stop:
+    close(fd);
+}
+
+int main(int argc, char **argv)
+{
+    pid_t pid;
+    int fd, code;
+
+    err_prog = "qsmhook";
+    signal(SIGPIPE, SIG_IGN);
+    if (fd_sanitise() == -1)
+        DIE(EX_TEMP, "unable to open /dev/null: ", ERRSYS);
+    expand(argc, argv, options(argc, argv));
+    pid = start(&fd);
+    feed(fd);
+    code = xrun_code(pid);
+    if (code < 0)
+        XRUN_DIE(code);
+    return code;
+}
