@@ -135,4 +135,4 @@ FORCE:
 # keep objects (they are intermediates of the pattern rules)
 .SECONDARY:
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(wildcard $(O)/lib/*.d $(O)/obj/*.d)
