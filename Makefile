@@ -98,7 +98,7 @@ fuzz:
 	  $(FUZZ_O)/$$n -max_total_time=$(FUZZTIME) $(FUZZ_O)/corpus/$$n tests/fuzz/corpus/$$n; done
 
 # the private instance used by the test suite (and by anyone)
-INSTID = $(shell printf '%s/%s' '$(QMAILHOME)' '$(ACCOUNTS)' | md5sum | cut -c1-12)
+INSTID = $(shell printf '%s/%s/%s' '$(QMAILHOME)' '$(ACCOUNTS)' '$(SANITIZE)' | md5sum | cut -c1-12)
 install-instance:
 	@case '$(QMAILHOME)' in /*) ;; *) echo 'QMAILHOME must be absolute' >&2; exit 100;; esac
 	$(MAKE) -s O=build/inst/$(INSTID) QMAILHOME='$(QMAILHOME)' ACCOUNTS='$(ACCOUNTS)' all
