@@ -57,24 +57,11 @@ static void options(int argc, char **argv)
 
 static pid_t start(int *fdw)
 {
-    int p[2];
-    pid_t pid;
+    const char *why;
+    pid_t pid = xrun_feed(cf.argv, fdw, &why);
 
-    if (pipe2(p, O_CLOEXEC) == -1)
-        DIE(EX_TEMP, "unable to create pipe: ", ERRSYS);
-    pid = fork();
     if (pid == -1)
-        DIE(EX_TEMP, "unable to fork: ", ERRSYS);
-    if (pid == 0) {
-        if (fd_move(0, p[0]) == -1)
-            DIE(EX_TEMP, "unable to set up fds: ", ERRSYS);
-        signal(SIGPIPE, SIG_DFL);
-        execvp(cf.argv[0], cf.argv);
-        DIE(xrun_errtemp(errno) ? EX_TEMP : EX_PERM, "unable to run ",
-            cf.argv[0], ": ", ERRSYS);
-    }
-    close(p[0]);
-    *fdw = p[1];
+        DIE(EX_TEMP, why, ERRSYS);
     return pid;
 }
 

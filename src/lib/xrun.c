@@ -5,12 +5,14 @@
  * xrun_test and xrun_code only classify; the caller picks the exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "errtemp.h"
 #include "exitcodes.h"
+#include "fd.h"
 #include "xrun.h"
 
 int xrun_errtemp(int e)
@@ -27,6 +29,37 @@ pid_t xrun_spawn(char *const *argv)
     signal(SIGPIPE, SIG_DFL);
     execvp(argv[0], argv);
     _exit(xrun_errtemp(errno) ? EX_TEMP : EX_PERM);
+}
+
+pid_t xrun_feed(char *const *argv, int *fdw, const char **why)
+{
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) == -1) {
+        *why = "unable to create pipe: ";
+        return -1;
+    }
+    pid = fork();
+    if (pid == -1) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        errno = e;
+        *why = "unable to fork: ";
+        return -1;
+    }
+    if (pid == 0) {
+        if (fd_move(0, p[0]) == -1)
+            DIE(EX_TEMP, "unable to set up fds: ", ERRSYS);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(argv[0], argv);
+        DIE(xrun_errtemp(errno) ? EX_TEMP : EX_PERM, "unable to run ", argv[0],
+            ": ", ERRSYS);
+    }
+    close(p[0]);
+    *fdw = p[1];
+    return pid;
 }
 
 int xrun_wait(pid_t pid, int *code)

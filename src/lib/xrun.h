@@ -45,6 +45,12 @@ enum {
 
 int xrun_errtemp(int e);
 pid_t xrun_spawn(char *const *argv) WUR;
+/* xrun_feed: run argv with a fresh pipe as its fd 0; *fdw gets the
+   write end (close-on-exec).  Returns the pid, or -1 with errno set and
+   *why naming the step ("unable to create pipe: ", "unable to fork: ").
+   In the child a failure prints "prog: fatal: unable to run X: reason"
+   and exits 111 or 100 by errno class, like the qmail helpers. */
+pid_t xrun_feed(char *const *argv, int *fdw, const char **why) WUR;
 int xrun_wait(pid_t pid, int *code) WUR;
 int xrun_code(pid_t pid);
 int xrun_test(char *const *argv);
