@@ -78,8 +78,8 @@ mta_stop
 
 nfail=0; [ -f "$T/inject.fail" ] && nfail=$(wc -l < "$T/inject.fail")
 is "$nfail" 0 "every injection was accepted"
-cat "$T"/homes/u*/Maildir/new/* | sed -n 's/^message id //p' | sort -n -u > "$T/got"
-seq 1 "$N" > "$T/want"
+cat "$T"/homes/u*/Maildir/new/* | sed -n 's/^message id //p' | sort -u > "$T/got"
+seq 1 "$N" | sort > "$T/want"
 missing=$(comm -23 "$T/want" "$T/got" | wc -l)
 is "$missing" 0 "every one of $N messages delivered at least once"
 dups=$(cat "$T"/homes/u*/Maildir/new/* | grep -c '^message id ')
