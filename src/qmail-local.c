@@ -37,6 +37,8 @@ enum { MD_OK, MD_CHDIR, MD_TIMEOUT, MD_READ, MD_TEMP };
 
 static struct {
     int doit;
+    int showenv; /* -e: also print the environment a program would get */
+    int hasdefault; /* DEFAULT was set for the .qmail file found */
     const char *user, *home, *local, *dash, *ext, *host, *sender;
     const char *aliasempty;
     sa dtline, rpline, ufline, safeext, qme, newsender, cmds, recips, tmp;
@@ -129,10 +131,13 @@ static void args(int argc, char **argv)
 
     g.quiet = 1;
     c.doit = 1;
-    while ((opt = sgopt_next(&g, argc, argv, "nN")) != -1) {
+    while ((opt = sgopt_next(&g, argc, argv, "neN")) != -1) {
         if (opt == 'n')
             c.doit = 0;
-        else if (opt == 'N')
+        else if (opt == 'e') {
+            c.doit = 0;
+            c.showenv = 1;
+        } else if (opt == 'N')
             c.doit = 1;
         else
             usage();
@@ -256,6 +261,25 @@ static void env_setup(void)
         nomem();
 }
 
+/*
+ * -e: one "env NAME=value" line for each variable a program would get
+ * that is about the address; the three header lines (DTLINE, RPLINE,
+ * UFLINE) describe a message and are left out.
+ */
+static void env_show(void)
+{
+    static const char *const names[] = {
+        "HOST",  "HOME",  "USER",  "LOCAL", "RECIPIENT", "SENDER",  "EXT",
+        "EXT2",  "EXT3",  "EXT4",  "HOST2", "HOST3",     "HOST4",   "DEFAULT"};
+    size_t i;
+    const char *v;
+
+    for (i = 0; i < sizeof names / sizeof *names; ++i)
+        if ((v = getenv(names[i])) && !strchr(v, '\n') &&
+            (c.hasdefault || strcmp(names[i], "DEFAULT")))
+            SAY1("env ", names[i], "=", v);
+}
+
 /* ---- the control file ---- */
 
 /* open a candidate: fd, or -1 when it does not count as present */
@@ -294,8 +318,10 @@ static int qme_find(void)
         fd = qme_open(c.qme.s);
         if (fd == -1)
             continue;
-        if (defoff != DQ_NODEFAULT && defoff <= strlen(c.ext))
+        if (defoff != DQ_NODEFAULT && defoff <= strlen(c.ext)) {
             envs("DEFAULT", c.ext + defoff);
+            c.hasdefault = 1;
+        }
         return fd;
     }
     if (r == -1)
@@ -756,6 +782,8 @@ int main(int argc, char **argv)
     fd = qme_find();
     if (fd == -1 && *c.dash)
         FAIL(EX_PERM, "Sorry, no mailbox here by that name. (#5.1.1)");
+    if (c.showenv)
+        env_show();
     newsender();
     cmds_read(fd);
     run();

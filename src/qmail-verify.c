@@ -8,13 +8,15 @@
  * resolves the address as qmail-lspawn does (users/cdb, else
  * qmail-getpw run as qmailp) and then runs "qmail-local -n" as the
  * recipient, which reads the .qmail files but never executes or
- * delivers anything.  No cache: every question looks at the files.
+ * delivers anything; a lone "|fastforward ..." line is settled by
+ * fastforward -n, which only looks its cdb up.  No cache.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -182,13 +184,39 @@ static int collect(int fd, pid_t pid, sa *out, size_t max)
     return WEXITSTATUS(st);
 }
 
+/* how a fastforward run differs: its directory and its environment */
+struct ffenv {
+    const char *dir;
+    const sa *vars; /* "NAME=value\0" ... */
+};
+
+static void ffenv_apply(const struct ffenv *e)
+{
+    size_t i, eq, n;
+    char *v;
+
+    if (chdir(e->dir) == -1 || unsetenv("DEFAULT") == -1)
+        _exit(QUIET);
+    for (i = 0; i < e->vars->len; i += n + 1) {
+        v = e->vars->s + i;
+        n = strlen(v);
+        eq = strcspn(v, "=");
+        if (!v[eq])
+            _exit(QUIET);
+        v[eq] = 0; /* the child's own copy */
+        if (setenv(v, v + eq + 1, 1) == -1)
+            _exit(QUIET);
+    }
+}
+
 /*
- * Run argv as uid/gid with stdin /dev/null and stdout+stderr into a
- * pipe; keep at most max bytes of the output in out.  Returns the exit
- * status, or -1 for a crash, a timeout or a failure to run it.
+ * Run argv as uid/gid (in the directory and with the variables of e, if
+ * given) with stdin /dev/null and stdout+stderr into a pipe; keep at
+ * most max bytes of the output in out.  Returns the exit status, or -1
+ * for a crash, a timeout or a failure to run it.
  */
-static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
-               size_t max)
+static int run_in(const char *const *argv, uid_t uid, gid_t gid,
+                  const struct ffenv *e, sa *out, size_t max)
 {
     int pi[2], st;
     pid_t pid;
@@ -204,6 +232,8 @@ static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
     if (pid == 0) {
         signal(SIGPIPE, SIG_DFL);
         become(uid, gid);
+        if (e)
+            ffenv_apply(e);
         if (fd_move(0, open_read("/dev/null")) == -1 ||
             fd_copy(1, pi[1]) == -1 || fd_move(2, pi[1]) == -1)
             _exit(QUIET);
@@ -214,6 +244,12 @@ static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
     st = collect(pi[0], pid, out, max);
     close(pi[0]);
     return st;
+}
+
+static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
+               size_t max)
+{
+    return run_in(argv, uid, gid, 0, out, max);
 }
 
 /* ---- one question ---- */
@@ -260,6 +296,114 @@ static void unsure(const char *addr, const sa *why)
     WARN("cannot tell about ", a, ": ", i ? w : "lookup failed");
 }
 
+/* ---- fastforward ---- */
+
+#define FFWORDS 32 /* more words than a fastforward line needs */
+#define FFBIN "/usr/bin/fastforward"
+
+/*
+ * Split the command of a program line into words, if the shell would
+ * do just that (no quoting, expansion, redirection or other magic) and
+ * it runs fastforward; then argv is that fastforward with -n added.
+ * 1 if so, 0 if not.  cmd is modified.
+ */
+static int ff_argv(char *cmd, const char **argv)
+{
+    const char *w[FFWORDS], *base;
+    size_t n = 0, i;
+
+    if (cmd[strcspn(cmd, "\"'\\$`;&|<>()*?[]{}~#=!\n\r\v\f")])
+        return 0;
+    for (;;) {
+        cmd += strspn(cmd, " \t");
+        if (!*cmd)
+            break;
+        if (n == FFWORDS)
+            return 0;
+        w[n++] = cmd;
+        cmd += strcspn(cmd, " \t");
+        if (*cmd)
+            *cmd++ = 0;
+    }
+    if (!n)
+        return 0;
+    base = strrchr(w[0], '/');
+    base = base ? base + 1 : w[0];
+    if (strcmp(base, "fastforward") || (base != w[0] && w[0][0] != '/'))
+        return 0;
+    argv[0] = base == w[0] ? FFBIN : w[0];
+    argv[1] = "-n";
+    for (i = 1; i < n; ++i)
+        argv[i + 1] = w[i];
+    argv[n + 1] = 0;
+    return 1;
+}
+
+static int starts(const char *s, size_t n, const char *p)
+{
+    size_t l = strlen(p);
+
+    return n >= l && !memcmp(s, p, l);
+}
+
+/*
+ * From the output of "qmail-local -n -e": the command of the only
+ * instruction, if that is a program, into cmd, and the "env" lines as
+ * "NAME=value" strings into vars.  1 if it is one program line.
+ */
+static int ff_parse(const sa *out, sa *cmd, sa *vars)
+{
+    size_t pos = 0, n;
+    const char *l;
+    unsigned prog = 0, other = 0;
+
+    cmd->len = vars->len = 0;
+    while (pos < out->len) {
+        l = out->s + pos;
+        for (n = 0; pos + n < out->len && l[n] != '\n'; ++n)
+            ;
+        pos += n + 1;
+        if (memchr(l, 0, n))
+            return 0;
+        if (starts(l, n, "env ")) {
+            if (!sa_catb(vars, l + 4, n - 4) || !sa_0(vars))
+                return 0;
+        } else if (starts(l, n, "program ")) {
+            ++prog;
+            if (!sa_copyb(cmd, l + 8, n - 8) || !sa_0(cmd))
+                return 0;
+        } else if (starts(l, n, "forward ") || starts(l, n, "mbox ") ||
+                   starts(l, n, "maildir "))
+            ++other;
+    }
+    return prog == 1 && !other;
+}
+
+/*
+ * qmail-local said Y with the output in why.  If that was one program
+ * line running fastforward, ask fastforward itself (-n: it only looks
+ * its cdb up) as the recipient, with qmail-local's variables: its exit
+ * status, for which 99 (-p: found) counts as 0; else 0.
+ */
+static int ff_ask(sa *why, const char *home, uid_t uid, gid_t gid)
+{
+    const char *argv[FFWORDS + 2];
+    sa cmd = SA_INIT, vars = SA_INIT;
+    struct ffenv e;
+    int st = 0;
+
+    if (ff_parse(why, &cmd, &vars) && ff_argv(cmd.s, argv)) {
+        e.dir = home;
+        e.vars = &vars;
+        st = run_in(argv, uid, gid, &e, why, LOCAL_KEEP);
+        if (st == 99)
+            st = 0;
+    }
+    sa_free(&cmd);
+    sa_free(&vars);
+    return st;
+}
+
 /*
  * The answer for addr (as qmail-send hands it to qmail-lspawn: local
  * part, '@', domain): 'Y', 'N' or '?'.  qmail-local -n exits 100 only
@@ -285,17 +429,20 @@ static char answer(const char *addr)
         scan_id(f.uid, &uid) && scan_id(f.gid, &gid) && (uid || cf.rootok)) {
         argv[0] = "bin/qmail-local";
         argv[1] = "-n";
-        argv[2] = "--";
-        argv[3] = f.user;
-        argv[4] = f.home;
-        argv[5] = local.s;
-        argv[6] = f.dash;
-        argv[7] = f.ext;
-        argv[8] = at + 1;
-        argv[9] = "";           /* the sender plays no part in the answer */
-        argv[10] = "./Mailbox"; /* neither does the default delivery */
-        argv[11] = 0;
-        st = run(argv, (uid_t)uid, (gid_t)gid, &why, LOCAL_KEEP);
+        argv[2] = "-e";
+        argv[3] = "--";
+        argv[4] = f.user;
+        argv[5] = f.home;
+        argv[6] = local.s;
+        argv[7] = f.dash;
+        argv[8] = f.ext;
+        argv[9] = at + 1;
+        argv[10] = "";          /* the sender plays no part in the answer */
+        argv[11] = "./Mailbox"; /* neither does the default delivery */
+        argv[12] = 0;
+        st = run(argv, (uid_t)uid, (gid_t)gid, &why, GETPW_MAX);
+        if (st == 0)
+            st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);
     }
     if (st != 0 && st != EX_PERM)
         unsure(addr, &why);
