@@ -65,41 +65,16 @@ static pid_t start(int *fdw)
     return pid;
 }
 
-/* a write that fails with EPIPE means the program stopped reading:
-   what it made of the message is told by its exit status */
-static int put(bio *out, const char *s, size_t n)
-{
-    if (bio_put(out, s, n) == 0)
-        return 0;
-    if (errno == EPIPE)
-        return -1;
-    DIE(EX_TEMP, "unable to copy input: ", ERRSYS);
-}
-
+/* the wanted lines, then the message, to the program's input */
 static void feed(int fd)
 {
-    char obuf[BIO_SIZE];
-    bio out = BIO_INIT(bio_writeop, fd, obuf, sizeof obuf, 0);
-    char ibuf[BIO_SIZE];
-    ssize_t r;
-    int i;
+    int rderr;
 
-    for (i = 0; i < 3; ++i)
-        if (cf.want[i] && put(&out, cf.line[i], strlen(cf.line[i])))
-            goto done;
-    for (;;) {
-        r = read_all(0, ibuf, sizeof ibuf);
-        if (r == -1)
-            DIE(EX_TEMP, "unable to read input: ", ERRSYS);
-        if (r == 0)
-            break;
-        if (put(&out, ibuf, (size_t)r))
-            goto done;
-    }
-    if (bio_flush(&out) == -1 && errno != EPIPE)
-        DIE(EX_TEMP, "unable to copy input: ", ERRSYS);
-done:
-    close(fd);
+    if (xrun_pour(fd, cf.line, cf.want, sizeof cf.want / sizeof cf.want[0],
+                  &rderr) == -1)
+        DIE(EX_TEMP,
+            rderr ? "unable to read input: " : "unable to copy input: ",
+            ERRSYS);
 }
 
 int main(int argc, char **argv)

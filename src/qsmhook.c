@@ -105,37 +105,16 @@ static pid_t start(int *fdw)
     return pid;
 }
 
-/* 0 written, -1 the agent closed its input (EPIPE): its exit status
-   then tells what it made of the message */
-static int pass(bio *out, const char *s, size_t n)
-{
-    if (bio_put(out, s, n) == 0)
-        return 0;
-    if (errno != EPIPE)
-        DIE(EX_TEMP, "unable to write message: ", ERRSYS);
-    return -1;
-}
-
+/* the wanted lines, then the message, to the program's input */
 static void feed(int fd)
 {
-    char obuf[BIO_SIZE], ibuf[BIO_SIZE];
-    bio out = BIO_INIT(bio_writeop, fd, obuf, sizeof obuf, 0);
-    ssize_t r;
-    int i;
+    int rderr;
 
-    for (i = 0; i < LINES; ++i)
-        if (cf.want[i] && pass(&out, cf.line[i], strlen(cf.line[i])))
-            goto stop;
-    while ((r = read_all(0, ibuf, sizeof ibuf)) != 0) {
-        if (r == -1)
-            DIE(EX_TEMP, "unable to read message: ", ERRSYS);
-        if (pass(&out, ibuf, (size_t)r))
-            goto stop;
-    }
-    if (bio_flush(&out) == -1 && errno != EPIPE)
-        DIE(EX_TEMP, "unable to write message: ", ERRSYS);
-stop:
-    close(fd);
+    if (xrun_pour(fd, cf.line, cf.want, sizeof cf.want / sizeof cf.want[0],
+                  &rderr) == -1)
+        DIE(EX_TEMP,
+            rderr ? "unable to read message: " : "unable to write message: ",
+            ERRSYS);
 }
 
 int main(int argc, char **argv)

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bio.h"
 #include "errtemp.h"
 #include "exitcodes.h"
 #include "fd.h"
@@ -60,6 +62,46 @@ pid_t xrun_feed(char *const *argv, int *fdw, const char **why)
     close(p[0]);
     *fdw = p[1];
     return pid;
+}
+
+/* 1 written, 0 the reader is gone, -1 error */
+static int pour_put(bio *out, const char *s, size_t n)
+{
+    if (bio_put(out, s, n) == 0)
+        return 1;
+    return errno == EPIPE ? 0 : -1;
+}
+
+int xrun_pour(int fd, const char *const *head, const int *want, size_t n,
+              int *rderr)
+{
+    char obuf[BIO_SIZE], ibuf[BIO_SIZE];
+    bio out = BIO_INIT(bio_writeop, fd, obuf, sizeof obuf, 0);
+    ssize_t r;
+    size_t i;
+    int w = 1;
+
+    *rderr = 0;
+    for (i = 0; i < n && w == 1; ++i)
+        if (want[i])
+            w = pour_put(&out, head[i], strlen(head[i]));
+    while (w == 1) {
+        r = read_all(0, ibuf, sizeof ibuf);
+        if (r == -1) {
+            *rderr = 1;
+            return -1;
+        }
+        if (r == 0) {
+            if (bio_flush(&out) == -1 && errno != EPIPE)
+                return -1;
+            break;
+        }
+        w = pour_put(&out, ibuf, (size_t)r);
+    }
+    if (w == -1)
+        return -1;
+    close(fd);
+    return 0;
 }
 
 int xrun_wait(pid_t pid, int *code)

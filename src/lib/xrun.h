@@ -51,6 +51,13 @@ pid_t xrun_spawn(char *const *argv) WUR;
    In the child a failure prints "prog: fatal: unable to run X: reason"
    and exits 111 or 100 by errno class, like the qmail helpers. */
 pid_t xrun_feed(char *const *argv, int *fdw, const char **why) WUR;
+/* xrun_pour: write to fd each head[i] (i < n) whose want[i] is set,
+   then all of fd 0, and close fd.  A program that stops reading (EPIPE)
+   is not an error: its exit status tells what it made of the input.
+   Returns 0, or -1 on a read error of fd 0 (*rderr 1) or a write error
+   (*rderr 0), errno set, fd left open. */
+int xrun_pour(int fd, const char *const *head, const int *want, size_t n,
+              int *rderr) WUR;
 int xrun_wait(pid_t pid, int *code) WUR;
 int xrun_code(pid_t pid);
 int xrun_test(char *const *argv);
