@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sysspawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,6 +15,8 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "qq.h"
+
+extern char **environ;
 
 static void closeall(int *fds, int n)
 {
@@ -37,6 +40,53 @@ static int childfds(int m, int e, int x)
     return 0;
 }
 
+/* the old way, kept for the rare case where posix_spawn fails: the
+   child's exit code then tells qq_close exactly what went wrong */
+static pid_t forkqq(int m, int e, int x, const char *prog)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        if (childfds(m, e, x) == -1)
+            _exit(QQ_EXEC);
+        if (chdir(AUTO_QMAILHOME) == -1)
+            _exit(QQ_HOME);
+        execl(prog, prog, (char *)0);
+        _exit(QQ_EXEC);
+    }
+    return pid;
+}
+
+/* without a copy of the caller's page tables: the child ends, moved
+   above 9 so that they cannot collide, go to 0, 1 and 6 */
+static pid_t spawnqq(int m, int e, int x, const char *prog)
+{
+    posix_spawn_file_actions_t fa;
+    char *argv[2];
+    pid_t pid;
+    int hi[3], i, r = -1;
+
+    hi[0] = fcntl(m, F_DUPFD_CLOEXEC, 10);
+    hi[1] = fcntl(e, F_DUPFD_CLOEXEC, 10);
+    hi[2] = fcntl(x, F_DUPFD_CLOEXEC, 10);
+    if (hi[0] != -1 && hi[1] != -1 && hi[2] != -1 &&
+        posix_spawn_file_actions_init(&fa) == 0) {
+        if (posix_spawn_file_actions_adddup2(&fa, hi[0], 0) == 0 &&
+            posix_spawn_file_actions_adddup2(&fa, hi[1], 1) == 0 &&
+            posix_spawn_file_actions_adddup2(&fa, hi[2], 6) == 0 &&
+            posix_spawn_file_actions_addchdir_np(&fa, AUTO_QMAILHOME) == 0) {
+            argv[0] = (char *)prog;
+            argv[1] = 0;
+            r = posix_spawn(&pid, prog, &fa, 0, argv, environ);
+        }
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    for (i = 0; i < 3; ++i)
+        if (hi[i] != -1)
+            close(hi[i]);
+    return r == 0 ? pid : forkqq(m, e, x, prog);
+}
+
 int qq_start(qq *q)
 {
     int p[6]; /* message r/w, envelope r/w, error text r/w */
@@ -54,23 +104,15 @@ int qq_start(qq *q)
         closeall(p, 4);
         return -1;
     }
-    q->pid = fork();
+    prog = getenv("QMAILQUEUE");
+    if (!prog || !*prog)
+        prog = "bin/qmail-queue";
+    q->pid = spawnqq(p[0], p[2], p[5], prog);
     if (q->pid == -1) {
         int e = errno;
         closeall(p, 6);
         errno = e;
         return -1;
-    }
-    if (q->pid == 0) {
-        if (childfds(p[0], p[2], p[5]) == -1)
-            _exit(QQ_EXEC);
-        if (chdir(AUTO_QMAILHOME) == -1)
-            _exit(QQ_HOME);
-        prog = getenv("QMAILQUEUE");
-        if (!prog || !*prog)
-            prog = "bin/qmail-queue";
-        execl(prog, prog, (char *)0);
-        _exit(QQ_EXEC);
     }
     close(p[0]);
     close(p[2]);

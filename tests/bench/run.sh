@@ -21,6 +21,10 @@ mkdir -p "$B"
 ME=$(id -un)
 cc -O2 -o "$B/fsyncrate" "$TOP/tests/bench/fsyncrate.c"
 cc -O2 -o "$B/qqflood" "$TOP/tests/bench/qqflood.c"
+cc -O2 -o "$B/injloop" "$TOP/tests/bench/injloop.c"
+cc -O2 -o "$B/execrate" "$TOP/tests/bench/execrate.c"
+printf 'int main(void) { return 0; }\n' > "$B/noop.c"
+cc -O2 -o "$B/noop" "$B/noop.c"
 
 now() { date +%s.%N; }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
@@ -70,6 +74,7 @@ make -s -C "$TOP" QMAILHOME="$QH" ACCOUNTS="$ME" install-instance >/dev/null
 echo bench.example.org > "$QH/control/me"
 echo bench.example.org > "$QH/control/rcpthosts"
 F1=$("$B/fsyncrate" "$QH/queue" 5)
+E1=$("$B/execrate" "$B/noop" 3)
 
 maildir_fresh() {
     rm -rf "$MD"
@@ -77,17 +82,13 @@ maildir_fresh() {
 }
 
 # local throughput with the MTA up: N small messages from 4 parallel
-# injectors, until every one is in Maildir/new; sets RATE
+# injectors (injloop.c: one qmail-inject per message), until every one
+# is in Maildir/new; sets RATE
 local_run() {
     maildir_fresh
     t0=$(now)
-    INJ=
-    for k in 1 2 3 4; do
-        ( i=$k; while [ $i -le "$N" ]; do
-            printf 'To: u1@bench.example.org\nSubject: %d\n\nbench\n' $i |
-                "$QH/bin/qmail-inject"; i=$((i + 4)); done ) &
-        INJ="$INJ $!"
-    done
+    "$B/injloop" "$QH/bin/qmail-inject" "$N" 4 u1@bench.example.org &
+    INJ=$!
     t1=$($TOOL waitcount "$MD/new" "$N" 900)
     for p in $INJ; do wait "$p" || true; done
     INJ=
@@ -106,7 +107,9 @@ mta_down
 LOCAL=$RATE
 out "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(uname -m), $(nproc) cores, $(df -T "$QH" | awk 'NR==2{print $2}')"
 out "F1 (create+write 300 B+fsync+rename, one writer): $F1 /s"
+out "E1 (start a dynamically linked no-op and wait, one process): $E1 /s"
 out "local: $N messages, 4 injectors, inject to Maildir/new: $LOCAL msg/s = $(ratio "$LOCAL" "$F1") x F1"
+[ "${BENCH_ONLY:-}" = local ] && exit 0 # quick runs: F1, E1 and local only
 
 # ---- postfix's smtp-source and smtp-sink, unpacked from the package ----
 # (only the two programs and their libraries are kept: the build's
