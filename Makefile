@@ -29,7 +29,8 @@ endif
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN)
 ALL_CPPFLAGS = -D_GNU_SOURCE -I$(O) -Isrc/lib $(CPPFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
-LIBS = -lcdb
+# only the cdb writers (src/lib/cdbxmake.c) need libcdb
+LIBS = -Wl,--as-needed -lcdb
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 LIB_OBJ := $(LIB_SRC:src/lib/%.c=$(O)/lib/%.o)

@@ -3,7 +3,11 @@
  * duplicate keys, empty key and data, binary keys, absent keys and
  * files), the atomic build (temporary file, rename), and the on-disk
  * format of spec smtp-and-tools.md 7 checked by hand: header, records
- * from offset 2048, the hash computed here, table sizes, probing.
+ * from offset 2048, the hash computed here, table sizes, probing; and
+ * the reader against files that do not hold together (truncated at
+ * every length, offsets and lengths out of the file, endless tables):
+ * each gives -1 with EPROTO or an absent key, never a crash, and an
+ * absent key leaves the output untouched.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -173,6 +177,167 @@ static void t_format(void)
     sa_free(&f);
 }
 
+static void put32(char *p, uint32_t v)
+{
+    p[0] = (char)(v & 255);
+    p[1] = (char)(v >> 8 & 255);
+    p[2] = (char)(v >> 16 & 255);
+    p[3] = (char)(v >> 24);
+}
+
+static int write_file(const char *fn, const char *b, size_t n)
+{
+    int fd = open_trunc(fn);
+    int ok = fd != -1 && write(fd, b, n) == (ssize_t)n;
+
+    if (fd != -1)
+        close(fd);
+    return ok;
+}
+
+/* every key of recs through a damaged copy: found with the right data,
+   absent, or -1 with EPROTO; nothing else */
+static int sane(const char *fn)
+{
+    sa out = SA_INIT;
+    size_t i;
+    int r, ok = 1;
+
+    for (i = 0; i < NRECS; ++i) {
+        errno = 0;
+        r = cdbx_lookup(fn, recs[i].k, recs[i].kl, &out);
+        if (r == -1 && errno != EPROTO)
+            ok = 0;
+        if (r == 1 && out.len > (size_t)1 << 20)
+            ok = 0;
+    }
+    sa_free(&out);
+    return ok;
+}
+
+static void t_malformed(void)
+{
+    char fn[80];
+    sa f = SA_INIT, out = SA_INIT;
+    size_t n, i;
+    uint32_t h;
+    int good = 1;
+    char *b;
+
+    snprintf(fn, sizeof fn, "%s/bad.cdb", dir);
+    IS_INT(build(), 0, "build");
+    IS_INT(ctl_slurp(fn_db, &f), 1, "read the file");
+    b = f.s;
+    n = f.len;
+    for (i = 0; i < n; ++i)
+        if (!write_file(fn, b, i) || !sane(fn))
+            good = 0;
+    OK(good, "truncated at every length: found, absent or EPROTO");
+    write_file(fn, b, 100);
+    errno = 0;
+    IS_INT(cdbx_lookup(fn, "one", 3, &out), -1, "shorter than the header");
+    IS_INT(errno, EPROTO, "EPROTO");
+    write_file(fn, b, n - 1);
+    OK(sane(fn), "the last byte missing");
+
+    /* the table of "one" out of the file, or with slots to 4 GB */
+    h = cdbx_hash("one", 3);
+    OK(h == hash("one", 3), "cdbx_hash is the format's hash");
+    put32(b + (h & 255) * 8, 0xfffffff0U);
+    write_file(fn, b, n);
+    errno = 0;
+    IS_INT(cdbx_lookup(fn, "one", 3, &out), -1, "table beyond the file");
+    IS_INT(errno, EPROTO, "EPROTO");
+    put32(b + (h & 255) * 8, 2048);
+    put32(b + (h & 255) * 8 + 4, 0xffffffffU);
+    write_file(fn, b, n);
+    IS_INT(cdbx_lookup(fn, "one", 3, &out), -1, "table of 4 G slots");
+    put32(b + (h & 255) * 8, 100);
+    put32(b + (h & 255) * 8 + 4, 2);
+    write_file(fn, b, n);
+    IS_INT(cdbx_lookup(fn, "one", 3, &out), -1, "table inside the header");
+    IS_INT(ctl_slurp(fn_db, &f), 1, "again");
+    b = f.s;
+
+    /* a record whose data length runs past the end */
+    put32(b + 2048 + 4, 0x7fffffffU); /* "one": data length */
+    write_file(fn, b, n);
+    errno = 0;
+    IS_INT(cdbx_lookup(fn, "one", 3, &out), -1, "data past the end");
+    IS_INT(errno, EPROTO, "EPROTO");
+    look("two", 3, 1, "22", 2, "(the intact file still reads)");
+
+    /* every slot of every table pointing at garbage, or full of one
+       hash: the probe stays within the table */
+    IS_INT(ctl_slurp(fn_db, &f), 1, "again");
+    b = f.s;
+    for (i = 2048; i + 4 <= n; i += 4)
+        b[i] ^= 0x5a;
+    write_file(fn, b, n);
+    OK(sane(fn), "records and tables scrambled");
+    IS_INT(ctl_slurp(fn_db, &f), 1, "again");
+    b = f.s;
+    for (i = 0; i < 256; ++i)
+        if (u32(&f, i * 8 + 4)) {
+            size_t t = u32(&f, i * 8), k;
+
+            for (k = 0; k < u32(&f, i * 8 + 4); ++k) {
+                put32(b + t + 8 * k, h);
+                put32(b + t + 8 * k + 4, 2048);
+            }
+        }
+    write_file(fn, b, n);
+    OK(sane(fn), "full tables, every slot the same record");
+    IS_INT(cdbx_lookup(fn, "zz", 2, &out), 0, "an absent key in them");
+
+    /* an absent key leaves out as it was */
+    OK(sa_copys(&out, "keep"), "setup");
+    IS_INT(cdbx_lookup(fn_db, "dux", 3, &out), 0, "absent");
+    IS_MEM(out.s, out.len, "keep", 4, "out untouched");
+    unlink(fn);
+    sa_free(&f);
+    sa_free(&out);
+}
+
+/* many records, long keys: every one is found with its own data */
+static void t_many(void)
+{
+    cdbx_make m;
+    char k[600], d[32];
+    sa out = SA_INIT;
+    int i, good = 1;
+
+    IS_INT(cdbx_start(&m, fn_tmp, fn_db), 0, "start");
+    for (i = 0; i < 3000; ++i) {
+        int kl;
+
+        memset(k, 'k', sizeof k);
+        kl = snprintf(k, sizeof k, "key%d", i);
+
+        k[kl] = 'k';
+        if (cdbx_add(&m, k, (size_t)(i % 7 ? kl : 600), d,
+                     (size_t)snprintf(d, sizeof d, "data %d", i)))
+            good = 0;
+    }
+    IS_INT(cdbx_finish(&m), 0, "3000 records");
+    for (i = 0; i < 3000; ++i) {
+        int kl, dl;
+
+        memset(k, 'k', sizeof k);
+        kl = snprintf(k, sizeof k, "key%d", i);
+        dl = snprintf(d, sizeof d, "data %d", i);
+
+        k[kl] = 'k';
+        if (cdbx_lookup(fn_db, k, (size_t)(i % 7 ? kl : 600), &out) != 1 ||
+            out.len != (size_t)dl || memcmp(out.s, d, (size_t)dl))
+            good = 0;
+    }
+    OK(good, "each found with its data (keys up to 600 bytes)");
+    look("key3000", 7, 0, 0, 0, "one more is absent");
+    IS_INT(build(), 0, "the small file again");
+    sa_free(&out);
+}
+
 static void t_atomic(void)
 {
     cdbx_make m;
@@ -237,6 +402,8 @@ int main(void)
     snprintf(fn_tmp, sizeof fn_tmp, "%s/test.tmp", dir);
     t_lookup();
     t_format();
+    t_malformed();
+    t_many();
     t_atomic();
     unlink(fn_db);
     unlink(fn_tmp);

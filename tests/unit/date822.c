@@ -4,6 +4,7 @@
  * month, and the local form with its numeric offset under TZ settings
  * written as POSIX rules (no zoneinfo files needed).
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "date822.h"
@@ -69,6 +70,56 @@ static void t_local(void)
              "3 Jul 2024 05:46:40 -0400");
 }
 
+/* what gmtime_r makes of t, in date822_utc's form (a year before 1 is
+   printed as put() casts it); 0 if gmtime_r fails */
+static int gm_form(time_t t, char *exp, size_t n)
+{
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm))
+        return 0;
+    snprintf(exp, n, "%d %s %lu %02d:%02d:%02d -0000", tm.tm_mday,
+             date822_month(tm.tm_mon), (unsigned long)(tm.tm_year + 1900),
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return 1;
+}
+
+/* the arithmetic agrees with the C library's gmtime_r over a spread of
+   instants (every month, every hour, for centuries) and far values */
+static void t_vs_gmtime(void)
+{
+    static const long long far[] = {
+        -1, -86399, -86400, -86401, -951868800LL, -62135596800LL,
+        -62167219200LL, -62167219201LL, 253402300799LL, 253402300800LL,
+        67767976233316800LL, -67767976233316800LL};
+    long long t;
+    size_t i;
+    int bad = 0, n = 0;
+    char exp[64];
+    sa a = SA_INIT;
+
+    for (t = -12219292800LL; t < 32503680000LL; t += 86400 * 13 + 3601) {
+        a.len = 0;
+        ++n;
+        if (!gm_form((time_t)t, exp, sizeof exp) ||
+            !date822_utc(&a, (time_t)t) || a.len != strlen(exp) ||
+            memcmp(a.s, exp, a.len))
+            ++bad;
+    }
+    OK(n > 10000 && !bad, "the same dates as gmtime_r, 1582 to 3000");
+    for (i = 0; i < sizeof far / sizeof far[0]; ++i) {
+        a.len = 0;
+        OK(gm_form((time_t)far[i], exp, sizeof exp) &&
+               date822_utc(&a, (time_t)far[i]),
+           "far instant");
+        IS_SA(a, exp, exp);
+    }
+    OK(!date822_utc(&a, (time_t)LLONG_MAX),
+       "a year beyond int is refused, as gmtime_r does");
+    OK(!date822_utc(&a, (time_t)LLONG_MIN), "and before");
+    sa_free(&a);
+}
+
 static void t_month(void)
 {
     static const char *const m[] = {"Jan", "Feb", "Mar", "Apr",
@@ -89,6 +140,7 @@ int main(void)
 {
     t_utc();
     t_local();
+    t_vs_gmtime();
     t_month();
     return pt_done();
 }
