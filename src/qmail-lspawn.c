@@ -1,18 +1,19 @@
 /*
- * qmail-lspawn: start one qmail-local per local delivery, as the
- * recipient (spec delivery.md 2.7 and 3.1).  Started by qmail-start as
- * root; talks to qmail-send through the spawn engine (spawn.h).  For
- * each delivery a child finds the recipient's account in users/cdb or
- * through qmail-getpw (run as qmailp), becomes that user and runs
- * bin/qmail-local.  It parses nothing from the network: the recipient
- * comes from qmail-send.  Startup failures exit 111 (100 for usage);
- * a child's trouble becomes a report through its exit status (qlx.h).
+ * qmail-lspawn: run one local delivery per command, as the recipient
+ * (spec delivery.md 2.7 and 3.1).  Started by qmail-start as root;
+ * talks to qmail-send through the spawn engine (spawn.h).  For each
+ * delivery a forked child finds the recipient's account in users/cdb
+ * or, failing that, with qmail-getpw's lookup (getpw.h, done with
+ * qmailp's effective ids), becomes that user and runs qmail-local's
+ * code (qlocal.h) without an exec.  It parses nothing from the
+ * network: the recipient comes from qmail-send.  Startup failures exit
+ * 111 (100 for usage); a child's trouble becomes a report through its
+ * exit status (qlx.h).
  */
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "acct.h"
@@ -22,6 +23,9 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "fmt.h"
+#include "fresh.h"
+#include "getpw.h"
+#include "qlocal.h"
 #include "qlx.h"
 #include "sa.h"
 #include "sig.h"
@@ -77,43 +81,33 @@ static void become(uid_t uid, gid_t gid)
         _exit(QLX_USAGE);
 }
 
-/* run bin/qmail-getpw as qmailp; its output is the record */
+/*
+ * qmail-getpw's lookup, made with the ids the qmail-getpw program runs
+ * with: qmailp, group nofiles and no other groups, so that homes are
+ * looked at with that account's rights.  Only the effective ids change (the real and
+ * saved ones stay root, so qmailp can neither signal nor trace this
+ * process); become() replaces all of them afterwards.
+ */
 static void getpw(sa *rec, const char *local)
 {
-    int pi[2], st;
-    pid_t pid;
-    char buf[4096];
-    ssize_t r;
+    uid_t eu = geteuid();
+    gid_t eg = getegid();
+    int r;
 
-    if (pipe(pi) == -1)
-        _exit(QLX_SYS);
-    pid = fork();
-    if (pid == -1)
-        _exit(QLX_SYS);
-    if (pid == 0) {
-        become(cf.uidp, cf.gidn);
-        close(pi[0]);
-        if (fd_move(1, pi[1]) == -1)
-            _exit(QLX_SYS);
-        execl("bin/qmail-getpw", "qmail-getpw", local, (char *)0);
-        _exit(QLX_EXECPW);
-    }
-    close(pi[1]);
+    if (eu != 0 && getuid() == cf.uidp && eu == cf.uidp &&
+        getgid() == cf.gidn && eg == cf.gidn)
+        eu = (uid_t)-1; /* already qmailp (an unprivileged instance) */
+    else if (setgroups(1, &cf.gidn) == -1 || setegid(cf.gidn) == -1 ||
+             seteuid(cf.uidp) == -1)
+        _exit(QLX_USAGE);
     rec->len = 0;
-    while ((r = read_all(pi[0], buf, sizeof buf)) != 0) {
-        if (r == -1 || rec->len + (size_t)r > GETPW_MAX)
-            _exit(QLX_SYS);
-        if (!sa_catb(rec, buf, (size_t)r))
-            _exit(QLX_NOMEM);
-    }
-    close(pi[0]);
-    while (waitpid(pid, &st, 0) == -1)
-        if (errno != EINTR)
-            _exit(QLX_SYS);
-    if (!WIFEXITED(st))
+    r = getpw_lookup(local, rec);
+    if (eu != (uid_t)-1 && (seteuid(eu) == -1 || setegid(eg) == -1))
+        _exit(QLX_USAGE);
+    if (r)
+        _exit(r);
+    if (rec->len > GETPW_MAX)
         _exit(QLX_SYS);
-    if (WEXITSTATUS(st))
-        _exit(WEXITSTATUS(st));
 }
 
 /* users/cdb first (absent: qmail-getpw); exits on every failure */
@@ -143,12 +137,24 @@ static int scan_id(const char *s, unsigned long *u)
     return n && scan_ulong(s, n, u) == n && *u <= 0x7fffffffUL;
 }
 
+/*
+ * The delivering child is a bare fork of a root process, not an exec:
+ * starting a program costs more here than the delivery itself (make
+ * bench, E1).  What exec would have given is done by hand before any
+ * of qmail-local's code runs: every descriptor above 2 is closed,
+ * caught signals go back to their defaults (fresh_child), and the ids
+ * are dropped for good (become).  qmail-lspawn holds no secret a
+ * recipient could want, and after the setuid the kernel makes the child
+ * untraceable and undumpable, so the copy of this process's memory
+ * stays out of the recipient's reach; a program named in a .qmail file
+ * starts with a fresh image through exec as before.
+ */
 static void child(void *ctx, const char *sender, const char *recip, size_t at)
 {
     sa local = SA_INIT, rec = SA_INIT;
     userdb_rec f;
     unsigned long uid, gid;
-    const char *argv[12];
+    char *argv[11];
 
     (void)ctx;
     if (!sa_copyb(&local, recip, at) || !sa_0(&local))
@@ -164,19 +170,21 @@ static void child(void *ctx, const char *sender, const char *recip, size_t at)
     become((uid_t)uid, (gid_t)gid);
     if (getuid() == 0 && !cf.rootok)
         _exit(QLX_ROOT);
-    argv[0] = "qmail-local";
-    argv[1] = "--";
-    argv[2] = f.user;
-    argv[3] = f.home;
+    if (fresh_child("qmail-local") == -1)
+        _exit(errtemp(errno) ? QLX_EXECSOFT : QLX_EXECHARD);
+    /* qlocal_main only reads its arguments */
+    argv[0] = (char *)"qmail-local";
+    argv[1] = (char *)"--";
+    argv[2] = (char *)f.user;
+    argv[3] = (char *)f.home;
     argv[4] = local.s;
-    argv[5] = f.dash;
-    argv[6] = f.ext;
-    argv[7] = recip + at + 1;
-    argv[8] = sender;
-    argv[9] = cf.aliasempty;
+    argv[5] = (char *)f.dash;
+    argv[6] = (char *)f.ext;
+    argv[7] = (char *)recip + at + 1;
+    argv[8] = (char *)sender;
+    argv[9] = (char *)cf.aliasempty;
     argv[10] = 0;
-    execv("bin/qmail-local", (char *const *)argv);
-    _exit(errtemp(errno) ? QLX_EXECSOFT : QLX_EXECHARD);
+    qlocal_main(10, argv);
 }
 
 static int report(void *ctx, sa *out, int wstat, const char *s, size_t len)

@@ -6,10 +6,12 @@
  * only qmaild (and root) may use.  The only untrusted input is one
  * address of at most RCPTCK_ADDRMAX bytes per question (rcptck.h).  It
  * resolves the address as qmail-lspawn does (users/cdb, else
- * qmail-getpw run as qmailp) and then runs "qmail-local -n" as the
- * recipient, which reads the .qmail files but never executes or
- * delivers anything; a lone "|fastforward ..." line is settled by
- * fastforward -n, which only looks its cdb up.  No cache.
+ * qmail-getpw's lookup in a child become qmailp) and then runs the code
+ * of "qmail-local -n -e" (qlocal.h) in a child become the recipient,
+ * which reads the .qmail files but never executes or delivers
+ * anything; neither child execs.  A lone "|fastforward ..." line is
+ * settled by running fastforward -n, which only looks its cdb up.
+ * No cache.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +34,9 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "fmt.h"
+#include "fresh.h"
+#include "getpw.h"
+#include "qlocal.h"
 #include "rcptck.h"
 #include "sa.h"
 #include "userdb.h"
@@ -209,13 +214,42 @@ static void ffenv_apply(const struct ffenv *e)
     }
 }
 
+/* what a child does once it has its ids, directory and descriptors */
+struct job {
+    const char *const *argv; /* an external program to exec, or */
+    int argc;                /* qmail-local's code: qlocal_main, or */
+    const char *local;       /* qmail-getpw's lookup for this local part */
+};
+
+static _Noreturn void job_do(const struct job *j)
+{
+    sa rec = SA_INIT;
+    int r;
+
+    if (!j->argc && !j->local) {
+        execv(j->argv[0], (char *const *)j->argv);
+        _exit(QUIET);
+    }
+    /* no exec, which costs more than the check (see qmail-lspawn.c):
+       close and reset what exec would have, and more; the ids were
+       dropped for good by become() */
+    if (fresh_child(j->local ? "qmail-getpw" : "qmail-local") == -1)
+        _exit(QUIET);
+    if (j->argc)
+        qlocal_main(j->argc, (char **)j->argv); /* only read */
+    r = getpw_lookup(j->local, &rec);
+    if (r)
+        _exit(r);
+    _exit(write_all(1, rec.s, rec.len) == -1 ? EX_TEMP : 0);
+}
+
 /*
- * Run argv as uid/gid (in the directory and with the variables of e, if
+ * Do j as uid/gid (in the directory and with the variables of e, if
  * given) with stdin /dev/null and stdout+stderr into a pipe; keep at
  * most max bytes of the output in out.  Returns the exit status, or -1
  * for a crash, a timeout or a failure to run it.
  */
-static int run_in(const char *const *argv, uid_t uid, gid_t gid,
+static int run_in(const struct job *j, uid_t uid, gid_t gid,
                   const struct ffenv *e, sa *out, size_t max)
 {
     int pi[2], st;
@@ -237,8 +271,7 @@ static int run_in(const char *const *argv, uid_t uid, gid_t gid,
         if (fd_move(0, open_read("/dev/null")) == -1 ||
             fd_copy(1, pi[1]) == -1 || fd_move(2, pi[1]) == -1)
             _exit(QUIET);
-        execv(argv[0], (char *const *)argv);
-        _exit(QUIET);
+        job_do(j);
     }
     close(pi[1]);
     st = collect(pi[0], pid, out, max);
@@ -246,18 +279,12 @@ static int run_in(const char *const *argv, uid_t uid, gid_t gid,
     return st;
 }
 
-static int run(const char *const *argv, uid_t uid, gid_t gid, sa *out,
-               size_t max)
-{
-    return run_in(argv, uid, gid, 0, out, max);
-}
-
 /* ---- one question ---- */
 
 /* the account record for local, as qmail-lspawn finds it; 1 / 0 */
 static int lookup(const char *local, sa *rec)
 {
-    const char *argv[3];
+    struct job j = {0, 0, local};
     int fd = open_read("users/cdb");
     int r;
 
@@ -268,10 +295,7 @@ static int lookup(const char *local, sa *rec)
             return r == 1;
     } else if (errno != ENOENT)
         return 0;
-    argv[0] = "bin/qmail-getpw";
-    argv[1] = local;
-    argv[2] = 0;
-    return run(argv, cf.qmailp, cf.nofiles, rec, GETPW_MAX) == 0;
+    return run_in(&j, cf.qmailp, cf.nofiles, 0, rec, GETPW_MAX) == 0;
 }
 
 static int scan_id(const char *s, unsigned long *u)
@@ -390,12 +414,13 @@ static int ff_ask(sa *why, const char *home, uid_t uid, gid_t gid)
     const char *argv[FFWORDS + 2];
     sa cmd = SA_INIT, vars = SA_INIT;
     struct ffenv e;
+    struct job j = {argv, 0, 0};
     int st = 0;
 
     if (ff_parse(why, &cmd, &vars) && ff_argv(cmd.s, argv)) {
         e.dir = home;
         e.vars = &vars;
-        st = run_in(argv, uid, gid, &e, why, LOCAL_KEEP);
+        st = run_in(&j, uid, gid, &e, why, LOCAL_KEEP);
         if (st == 99)
             st = 0;
     }
@@ -414,6 +439,7 @@ static char answer(const char *addr)
 {
     const char *at = strrchr(addr, '@');
     const char *argv[13];
+    struct job j = {argv, 12, 0};
     sa local = SA_INIT, rec = SA_INIT, why = SA_INIT;
     userdb_rec f;
     unsigned long uid, gid;
@@ -427,7 +453,7 @@ static char answer(const char *addr)
         return '?';
     if (lookup(local.s, &rec) && userdb_fields(rec.s, rec.len, &f) &&
         scan_id(f.uid, &uid) && scan_id(f.gid, &gid) && (uid || cf.rootok)) {
-        argv[0] = "bin/qmail-local";
+        argv[0] = "qmail-local";
         argv[1] = "-n";
         argv[2] = "-e";
         argv[3] = "--";
@@ -440,7 +466,7 @@ static char answer(const char *addr)
         argv[10] = "";          /* the sender plays no part in the answer */
         argv[11] = "./Mailbox"; /* neither does the default delivery */
         argv[12] = 0;
-        st = run(argv, (uid_t)uid, (gid_t)gid, &why, GETPW_MAX);
+        st = run_in(&j, (uid_t)uid, (gid_t)gid, 0, &why, GETPW_MAX);
         if (st == 0)
             st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);
     }

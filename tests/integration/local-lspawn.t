@@ -3,10 +3,11 @@
 # 3.1): commands on its stdin, reports read back.  users/assign exact
 # and wildcard entries through qmail-newu, case folding, first
 # duplicate wins, the trash address, every spawn-side check, the exit
-# status translation, the 3000-byte cut, a busy slot, an unreadable
-# users/cdb, qmail-local that cannot be run, and (as root) deliveries
-# under another uid, the qmail-getpw fallback, the wrong-owner check
-# and the refusal to deliver as root.
+# status translation, the 3000-byte cut, a busy slot, the default
+# delivery, a delivering child that crashes, an unreadable users/cdb,
+# and (as root) deliveries under another uid, the qmail-getpw lookup
+# (made in the child: bin/qmail-local and bin/qmail-getpw are not
+# run), the wrong-owner check and the refusal to deliver as root.
 . "$(dirname "$0")/../lib.sh"
 inst_fresh
 B=$QH/bin
@@ -134,52 +135,25 @@ is "$(sed -n '2,$p' "$L/reps" | tr '\n' '|')" \
     "3 Z Internal error: delnum in use. (#4.3.5)\\n|3 K released\\ndid 0+0+1\\n|exit 0|" \
     "the same slot while busy: refused; the first still reports"
 
-# --- the arguments of qmail-local and its exit statuses, with a stand-in ---------
-mv "$B/qmail-local" "$B/qmail-local.real"
-cat >"$B/qmail-local" <<'EOF'
-#!/bin/sh
-[ "$6" = args ] && { printf '[%s]' "$@"; echo; pwd; exit 0; }
-[ "$6" = crash ] && kill -9 $$
-echo "stub $6"
-exit "$6"
-EOF
-chmod 755 "$B/qmail-local"
+# --- what qmail-local's code gets, run in the child without an exec -------------
+# (the report for every other exit status is tests/unit/qlx.c's business)
+qm bob .qmail-dd '|echo crash; kill -9 $PPID'
 cmds <<EOF
-0|7/4711|snd@x.org|bob-args@Example.org
-1|7/4711|s|bob-0@x
-2|7/4711|s|bob-111@x
-3|7/4711|s|bob-71@x
-4|7/4711|s|bob-74@x
-5|7/4711|s|bob-75@x
-6|7/4711|s|bob-100@x
-7|7/4711|s|bob-1@x
-8|7/4711|s|bob-99@x
-9|7/4711|s|bob-112@x
-10|7/4711|s|bob-255@x
-11|7/4711|s|bob-crash@x
+0|7/4711|snd@x.org|Alice@Example.org
+1|7/4711|s|bob-dd@x
 EOF
-drive '|default delivery'
-mv "$B/qmail-local.real" "$B/qmail-local"
-is "$(rep 0)" "K [--][$ME][$L/bob][bob-args][-][args][Example.org][snd@x.org][|default delivery]\\n$QH\\n" \
-    "qmail-local's arguments; it starts in QMAILHOME"
-is "$(rep 1)|$(rep 2)|$(rep 3)|$(rep 4)|$(rep 5)" \
-    "K stub 0\\n|Z stub 111\\n|Z stub 71\\n|Z stub 74\\n|Z stub 75\\n" \
-    "statuses 0 (K), 111, 71, 74, 75 (Z)"
-is "$(rep 6)|$(rep 7)|$(rep 8)|$(rep 10)" \
-    "D stub 100\\n|D stub 1\\n|D stub 99\\n|D stub 255\\n" \
-    "statuses 100 and every other one (D)"
-is "$(rep 9)" "Z Internal qmail-lspawn bug.\\n" \
-    "112 from qmail-local reads as lspawn's own status"
-is "$(rep 11)" "Z qmail-local crashed.\\n" "qmail-local killed by a signal"
+mv "$B/qmail-local" "$B/qmail-local.away"
+drive '|echo "dd user=$USER home=$HOME local=$LOCAL host=$HOST sender=$SENDER"; pwd'
+mv "$B/qmail-local.away" "$B/qmail-local"
+is "$(rep 0)" "K dd user=$ME home=$L/alice local=Alice host=Example.org sender=snd@x.org\\n$L/alice\\ndid 0+0+1\\n" \
+    "no .qmail: the default delivery, in the home, with the variables (no bin/qmail-local needed)"
+is "$(rep 1)" "Z qmail-local crashed.\\n" "the delivering child killed by a signal"
+rm "$L/bob/.qmail-dd"
 
-# --- qmail-local missing, users/cdb unreadable ------------------------------------------
+# --- users/cdb unreadable ---------------------------------------------------------------
 cmds <<EOF
 0|7/4711|s|bob-x@example.org
 EOF
-mv "$B/qmail-local" "$B/qmail-local.away"
-drive ./Maildir/
-mv "$B/qmail-local.away" "$B/qmail-local"
-is "$(rep 0)" "D Unable to run qmail-local.\\n" "qmail-local missing: D"
 cp "$QH/users/cdb" "$L/cdb.good"
 printf 'not a cdb' >"$QH/users/cdb"
 drive ./Maildir/
@@ -256,9 +230,13 @@ EOF
     is "$(rep 0)" "D Sorry, no mailbox here by that name. (#5.1.1)\\n" \
         "no users/cdb: qmail-getpw finds the account, ext keeps its case"
     mv "$D/gpw/.qmail-Ext" "$D/gpw/.qmail-ext"
+    mv "$B/qmail-getpw" "$B/qmail-getpw.away"
+    mv "$B/qmail-local" "$B/qmail-local.away"
     drive ./Maildir/
+    mv "$B/qmail-getpw.away" "$B/qmail-getpw"
+    mv "$B/qmail-local.away" "$B/qmail-local"
     is "$(rep 0)" "K qmt-lsp-gpw ext=Ext\\ndid 0+0+1\\n" \
-        "...and qmail-local runs as that account"
+        "...and qmail-local's code runs as that account (neither program run)"
 fi
 
 # the refusal to deliver as root needs an instance whose accounts are not root
@@ -276,5 +254,22 @@ EOF
 $DRIVE "$L/cmds" "$Q2/bin/qmail-lspawn" ./Maildir/ >"$L/reps" 2>"$L/err"
 is "$(rep 0)" "Z Not allowed to perform deliveries as root.\\n" \
     "an installation whose accounts are not root never delivers as root"
+
+# qmail-getpw's lookup looks at homes with qmailp's rights (nobody here),
+# not root's: an account whose home only root can reach is passed over
+if id qmt-lsp-gpw >/dev/null 2>&1 && reach "$Q2/alias"; then
+    mkdir -m 700 "$D/hide"
+    mkdir "$D/hide/h"
+    chown qmt-lsp-gpw: "$D/hide/h"
+    usermod -d "$D/hide/h" qmt-lsp-gpw
+    printf '|echo "alias ext=$EXT"\n' >"$Q2/alias/.qmail-default"
+    chmod 644 "$Q2/alias/.qmail-default"
+    cmds <<EOF
+0|3/33|s|qmt-lsp-gpw-x@example.org
+EOF
+    $DRIVE "$L/cmds" "$Q2/bin/qmail-lspawn" ./Maildir/ >"$L/reps" 2>"$L/err"
+    is "$(rep 0)" "K alias ext=qmt-lsp-gpw-x\\ndid 0+0+1\\n" \
+        "the lookup sees homes as qmailp does: an unreachable one is no account"
+fi
 
 done_testing
