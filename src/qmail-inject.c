@@ -473,7 +473,7 @@ static void gen_msgid(const char *prefix)
     struct tm tm;
     sa *x = &c.tmp;
 
-    if (!gmtime_r(&c.start, &tm))
+    if (!date822_gmtime(c.start, &tm))
         BUG();
     x->len = 0;
     if (!sa_cats(x, prefix) || !sa_cats(x, "Message-ID: <") ||

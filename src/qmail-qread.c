@@ -165,7 +165,7 @@ static void cat_date(sa *x, time_t t)
 {
     struct tm tm;
 
-    if (!gmtime_r(&t, &tm)) {
+    if (!date822_gmtime(t, &tm)) {
         cats(x, "?");
         return;
     }

@@ -50,9 +50,8 @@ static long long civil(long long days, struct tm *tm)
     return year;
 }
 
-int date822_utc(sa *out, time_t t)
+int date822_gmtime(time_t t, struct tm *tm)
 {
-    struct tm tm;
     long long s = (long long)t;
     long long days = s / 86400;
     long long rem = s % 86400;
@@ -62,15 +61,25 @@ int date822_utc(sa *out, time_t t)
         rem += 86400;
         --days;
     }
-    /* a year put() can print without int overflow; anything further
-       away is no date a message can carry (gmtime_r fails there too) */
-    year = civil(days, &tm);
+    /* a year that fits tm_year; anything further away is no date a
+       message can carry (gmtime_r fails there too) */
+    year = civil(days, tm);
     if (year > INT_MAX || year < (long long)INT_MIN + 1900)
         return 0;
-    tm.tm_year = (int)(year - 1900);
-    tm.tm_hour = (int)(rem / 3600);
-    tm.tm_min = (int)(rem / 60 % 60);
-    tm.tm_sec = (int)(rem % 60);
+    tm->tm_year = (int)(year - 1900);
+    tm->tm_hour = (int)(rem / 3600);
+    tm->tm_min = (int)(rem / 60 % 60);
+    tm->tm_sec = (int)(rem % 60);
+    tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1 Jan 1970: Thursday */
+    return 1;
+}
+
+int date822_utc(sa *out, time_t t)
+{
+    struct tm tm;
+
+    if (!date822_gmtime(t, &tm))
+        return 0;
     return put(out, &tm) && sa_cats(out, " -0000");
 }
 

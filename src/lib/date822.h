@@ -13,6 +13,10 @@
 
 int date822_utc(sa *out, time_t t) WUR;
 int date822_local(sa *out, time_t t) WUR;
+/* gmtime_r without the time-zone machinery: sets tm_year, tm_mon,
+   tm_mday, tm_wday, tm_hour, tm_min and tm_sec (nothing else); 0 when
+   the year does not fit */
+int date822_gmtime(time_t t, struct tm *tm) WUR;
 /* the month abbreviation for 0..11 */
 const char *date822_month(int m);
 

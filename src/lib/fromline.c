@@ -15,7 +15,7 @@ int fromline_date(sa *out, time_t t)
 {
     struct tm tm;
 
-    if (!gmtime_r(&t, &tm))
+    if (!date822_gmtime(t, &tm))
         return 0;
     return sa_cats(out, wdays[tm.tm_wday % 7]) && sa_append(out, ' ') &&
            sa_cats(out, date822_month(tm.tm_mon)) && sa_append(out, ' ') &&

@@ -28,8 +28,8 @@ is "$(files Mail/new):$(files Mail/tmp):$(files Mail/cur)" "1:0:0" \
     "one file in new/, tmp/ left empty"
 f=$(ls "$H/Mail/new")
 host=$(hostname)
-python3 -c 'import re, sys; sys.exit(not re.fullmatch(r"[0-9]+\.[0-9]+\." + re.escape(sys.argv[2]), sys.argv[1]))' "$f" "$host"
-ok $? "file name is time.pid.host ($f)"
+python3 -c 'import re, sys; sys.exit(not re.fullmatch(r"[0-9]+\.M[0-9]+P[0-9]+Q[0-9]+\." + re.escape(sys.argv[2]), sys.argv[1]))' "$f" "$host"
+ok $? "file name is <sec>.M<usec>P<pid>Q<n>.<host> ($f)"
 is "$(stat -c %a "$H/Mail/new/$f")" 600 "file mode 0600"
 printf 'Return-Path: <s@x.org>\nDelivered-To: joe@example.org\n' |
     cat - "$L/m1" | cmp -s - "$H/Mail/new/$f"
@@ -109,5 +109,21 @@ is "$(files Maildir/tmp):$(files Maildir/new)" "0:1" \
     "nothing left in tmp/, nothing added to new/"
 dl /dev/null ./Maildir/ </dev/null
 is "$rc" 0 "an empty message"
+
+# one qmail-local, three maildir deliveries (two to the same maildir,
+# one to another, then a program): distinct names, and each later line
+# still runs in the home directory
+rm -rf "$H/Maildir" "$H/M2" "$H/Mail"
+mkdir -p "$H/M2/tmp" "$H/M2/new" "$H/M2/cur"
+printf './Maildir/\n./M2/\n./Maildir/\n|pwd > where\n' >"$H/.qmail-twice"
+chmod 644 "$H/.qmail-twice"
+"$B/qmail-local" -- "$ME" "$H" joe-twice - twice example.org s@x.org \
+    ./Maildir/ <"$L/m1" >"$OUT" 2>&1
+is "$?:$(cat "$OUT")" "0:did 3+0+1" "three maildir lines and a program"
+is "$(files Maildir/new):$(files M2/new):$(files Maildir/tmp)" "2:1:0" \
+    "two files in one maildir, one in the other, tmp/ empty"
+n1=$(ls "$H/Maildir/new" | head -1) n2=$(ls "$H/Maildir/new" | tail -1)
+ok "$([ "$n1" != "$n2" ] && echo 0 || echo 1)" "two names ($n1, $n2)"
+is "$(cat "$H/where" 2>/dev/null)" "$H" "the program ran in the home directory"
 
 done_testing

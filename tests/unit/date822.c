@@ -120,6 +120,27 @@ static void t_vs_gmtime(void)
     sa_free(&a);
 }
 
+/* every field date822_gmtime sets, weekday included, as gmtime_r */
+static void t_gmtime_fields(void)
+{
+    long long t;
+    int bad = 0, n = 0;
+    struct tm a, b;
+
+    for (t = -12219292800LL; t < 32503680000LL; t += 86400 * 5 + 7207) {
+        ++n;
+        memset(&a, 0, sizeof a);
+        if (!gmtime_r(&(time_t){(time_t)t}, &b) ||
+            !date822_gmtime((time_t)t, &a) || a.tm_year != b.tm_year ||
+            a.tm_mon != b.tm_mon || a.tm_mday != b.tm_mday ||
+            a.tm_wday != b.tm_wday || a.tm_hour != b.tm_hour ||
+            a.tm_min != b.tm_min || a.tm_sec != b.tm_sec)
+            ++bad;
+    }
+    OK(n > 50000 && !bad, "date822_gmtime: the fields of gmtime_r, weekday too");
+    OK(!date822_gmtime((time_t)LLONG_MAX, &a), "date822_gmtime refuses far years");
+}
+
 static void t_month(void)
 {
     static const char *const m[] = {"Jan", "Feb", "Mar", "Apr",
@@ -141,6 +162,7 @@ int main(void)
     t_utc();
     t_local();
     t_vs_gmtime();
+    t_gmtime_fields();
     t_month();
     return pt_done();
 }
