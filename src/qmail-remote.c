@@ -6,10 +6,14 @@
  * exit status is always 0.  Nothing read from the network or from DNS
  * is trusted: replies are bounded in size and in time, answers are
  * parsed by the bounded parsers of the library.
+ * With -w it is instead a persistent worker of qmail-rspawn: jobs and
+ * reports travel over the socket on fd 0 (rjob.h), and an SMTP
+ * connection is kept open between jobs for the same destination.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/random.h>
@@ -25,7 +29,9 @@
 #include "ipad.h"
 #include "mxfind.h"
 #include "myaddr.h"
+#include "rjob.h"
 #include "sa.h"
+#include "sig.h"
 #include "smtpenc.h"
 #include "smtpreply.h"
 #include "smtproutes.h"
@@ -36,6 +42,11 @@
 #define R_READ "ZUnable to read message. (#4.3.0)\n"
 
 enum { DONE, NEXT }; /* after an address: stop, or try the next one */
+
+/* worker mode: a kept connection is closed after this long unused, or
+   after this many messages; at most RJOB_KEEP are kept */
+#define KEEP_IDLE_MS 5000
+#define KEEP_MAX 100
 
 static struct {
     unsigned long timeoutconnect, timeoutremote, port;
@@ -54,7 +65,29 @@ static struct {
     int critical;    /* the final dot was sent */
     int hassize;     /* the server announced SIZE */
     long long deadline;
-} cfg;
+    int fd;              /* its socket, or -1 */
+    int ready;           /* the server took EHLO or HELO */
+    int reusing;         /* worker: a kept connection, MAIL not yet sent */
+    int keep;            /* worker: the dialogue ended in step */
+    unsigned long mails; /* MAIL commands accepted on it */
+    /* worker mode */
+    int worker;
+    int msgfd;    /* the message */
+    sa job, vec;  /* the job packet, its fields */
+    sa key;       /* the job's destination: host and route */
+    jmp_buf next; /* back to the job loop once a report is out */
+} cfg = {.fd = -1};
+
+/* worker mode: connections kept from earlier jobs, each idle and in
+   step (the last reply read, nothing unread) */
+static struct keep {
+    int fd; /* -1: a free entry */
+    sa key; /* the destination it was made for (cfg.key) */
+    sa ip;
+    int hassize;
+    unsigned long mails;
+    long long since; /* when it was last used */
+} kept[RJOB_KEEP];
 
 static char outbuf[1024], netinbuf[BIO_SIZE], netoutbuf[BIO_SIZE];
 static char msgbuf[BIO_SIZE];
@@ -64,11 +97,15 @@ static bio msg = BIO_INIT(bio_readop, 0, msgbuf, sizeof msgbuf, 0);
 
 /* ---- the report protocol on fd 1 ---------------------------------- */
 
+static _Noreturn void job_end(void);
+
 /* a write error on fd 1 leaves nobody to tell: exit 0 all the same */
 static _Noreturn void finish(void)
 {
     if (bio_flush(&out) == -1)
         _exit(0);
+    if (cfg.worker)
+        job_end();
     _exit(0);
 }
 
@@ -265,9 +302,13 @@ static void send_quit(void)
     }
 }
 
+/* the dialogue ends in step: a worker keeps the connection for later */
 static _Noreturn void quit(const char *pre, const char *post)
 {
-    send_quit();
+    if (cfg.worker && cfg.ready)
+        cfg.keep = 1;
+    else
+        send_quit();
     describe(&cfg.line, pre, post);
     outb(cfg.line.s, cfg.line.len);
     zero();
@@ -347,16 +388,16 @@ static int command2(const char *verb, const sa *arg)
 static int message_size(unsigned long *n)
 {
     struct stat st;
-    off_t start = lseek(0, 0, SEEK_CUR);
+    off_t start = lseek(cfg.msgfd, 0, SEEK_CUR);
     ssize_t r, i;
 
     *n = 0;
-    if (start == -1 || fstat(0, &st) == -1 || !S_ISREG(st.st_mode))
+    if (start == -1 || fstat(cfg.msgfd, &st) == -1 || !S_ISREG(st.st_mode))
         return 0;
-    while ((r = read(0, msgbuf, sizeof msgbuf)) > 0)
+    while ((r = read(cfg.msgfd, msgbuf, sizeof msgbuf)) > 0)
         for (*n += (unsigned long)r, i = 0; i < r; ++i)
             *n += msgbuf[i] == '\n';
-    if (r == -1 || lseek(0, start, SEEK_SET) == -1)
+    if (r == -1 || lseek(cfg.msgfd, start, SEEK_SET) == -1)
         report(R_READ);
     return 1;
 }
@@ -378,6 +419,7 @@ static int greet(void)
     if (code == 250) {
         cfg.hassize = smtpreply_ext(cfg.reply.text.s, cfg.reply.text.len,
                                     "SIZE", &arg, &arglen);
+        cfg.ready = 1;
         return DONE;
     }
     if (code / 100 != 4 && (code = command2("HELO ", &cfg.helohost)) < 0)
@@ -386,6 +428,7 @@ static int greet(void)
         return give_up("ZConnected to ", " but my name was rejected");
     if (code != 250)
         quit("ZConnected to ", " but my name was rejected");
+    cfg.ready = 1;
     return DONE;
 }
 
@@ -405,11 +448,17 @@ static int mail_from(void)
         nomem();
     if ((code = command()) < 0)
         return lost();
+    if (code >= 400 && cfg.reusing) { /* ask again on a fresh connection */
+        send_quit();
+        return NEXT;
+    }
     if (code >= 500)
         quit("DConnected to ", " but sender was rejected");
     if (code >= 400)
         return give_up("ZConnected to ", " but sender was rejected");
     cfg.opening = 0;
+    cfg.reusing = 0;
+    ++cfg.mails;
     return DONE;
 }
 
@@ -486,6 +535,8 @@ static void data(void)
         quit("D", " failed on DATA command");
     if (code >= 400)
         quit("Z", " failed on DATA command");
+    if (code != 354)
+        cfg.ready = 0; /* odd server: not worth keeping */
     body();
     if ((code = reply()) < 0)
         lost();
@@ -494,6 +545,20 @@ static void data(void)
     if (code >= 400)
         quit("Z", " failed after I sent the message");
     quit("K", " accepted message");
+}
+
+/* one message from MAIL on; returns only NEXT */
+static int transaction(void)
+{
+    cfg.opening = 1;
+    cfg.critical = 0;
+    cfg.said = 0;
+    if (mail_from() == NEXT)
+        return NEXT;
+    if (!rcpt_to())
+        quit("DGiving up on ", "");
+    data();
+    return DONE; /* not reached: data() always reports */
 }
 
 /* the whole dialogue on a connected socket; returns only NEXT */
@@ -508,12 +573,11 @@ static int smtp(int fd, const ipad *ip)
     cfg.critical = 0;
     cfg.hassize = 0;
     cfg.said = 0;
-    if (greet() == NEXT || mail_from() == NEXT)
+    cfg.ready = 0;
+    cfg.mails = 0;
+    if (greet() == NEXT)
         return NEXT;
-    if (!rcpt_to())
-        quit("DGiving up on ", "");
-    data();
-    return DONE; /* not reached: data() always reports */
+    return transaction();
 }
 
 /* ---- finding and trying addresses --------------------------------- */
@@ -559,12 +623,12 @@ static void host_named(const char *host)
     report(cfg.line.s);
 }
 
-/* cfg.cands: where to connect, best first */
-static void find_addresses(const char *host)
+/* the route to host: cfg.relay, cfg.lookup (the name to look up),
+   cfg.port */
+static void route(const char *host)
 {
     const char *relay;
     size_t rlen;
-    int st;
 
     cfg.relay = smtproutes_find(&cfg.routes, host, strlen(host), &relay, &rlen,
                                 &cfg.port);
@@ -574,6 +638,14 @@ static void find_addresses(const char *host)
                   cfg.relay ? rlen : strlen(host)) ||
         !sa_0(&cfg.lookup))
         nomem();
+}
+
+/* cfg.cands: where to connect, best first */
+static void find_addresses(void)
+{
+    int st;
+
+    cfg.cands.len = 0;
     seed();
     if (cfg.relay)
         st = mxfind_ip(&cfg.dns, cfg.lookup.s, 0, &cfg.cands);
@@ -617,8 +689,10 @@ static _Noreturn void deliver(void)
         tcpto_result(&c.ip, timedout);
         if (fd == -1)
             continue;
+        cfg.fd = fd;
         smtp(fd, &c.ip);
         close(fd);
+        cfg.fd = -1;
     }
     if (cfg.fail.len) { /* the last server that answered, and how */
         outb(cfg.fail.s, cfg.fail.len);
@@ -649,15 +723,236 @@ static void controls(void)
         cfg.timeoutremote = 86400000;
 }
 
+/* ---- worker mode ---------------------------------------------------- */
+
+static ssize_t job_write(int fd, char *buf, size_t n, unsigned timeout)
+{
+    (void)timeout;
+    return rjob_senddata(fd, buf, n);
+}
+
+static void kept_close(struct keep *k, int polite)
+{
+    if (k->fd == -1)
+        return;
+    if (polite && write(k->fd, "QUIT\r\n", 6) == -1) {
+        /* it is being closed anyway */
+    }
+    close(k->fd);
+    k->fd = -1;
+}
+
+static void kept_closeall(void)
+{
+    size_t i;
+
+    for (i = 0; i < RJOB_KEEP; ++i)
+        kept_close(&kept[i], 1);
+}
+
+/* an entry for cfg.fd: a free one, else the one unused longest */
+static struct keep *kept_slot(void)
+{
+    struct keep *k = &kept[0];
+    size_t i;
+
+    for (i = 0; i < RJOB_KEEP; ++i) {
+        if (kept[i].fd == -1)
+            return &kept[i];
+        if (kept[i].since < k->since)
+            k = &kept[i];
+    }
+    kept_close(k, 1);
+    return k;
+}
+
+/* the report is out: keep or close the connection, end the job */
+static _Noreturn void job_end(void)
+{
+    int keep = cfg.fd != -1 && cfg.keep && !netin.n;
+    struct keep *k;
+
+    if (keep && cfg.mails >= KEEP_MAX) {
+        send_quit();
+        keep = 0;
+    }
+    if (keep) {
+        k = kept_slot();
+        if (!sa_copy(&k->ip, &cfg.ip) || !sa_copy(&k->key, &cfg.key))
+            keep = 0;
+        else {
+            k->fd = cfg.fd;
+            k->hassize = cfg.hassize;
+            k->mails = cfg.mails;
+            k->since = now_ms();
+        }
+    }
+    if (!keep && cfg.fd != -1)
+        close(cfg.fd);
+    cfg.fd = -1;
+    if (rjob_end(0, keep) == -1)
+        _exit(0); /* qmail-rspawn is gone */
+    longjmp(cfg.next, 1);
+}
+
+/* cfg.key: the host, then the route to it */
+static void job_key(const char *host)
+{
+    char num[FMT_ULONG];
+
+    if (!sa_copys(&cfg.key, host) || !sa_append(&cfg.key, 0) ||
+        !sa_cat(&cfg.key, &cfg.lookup) ||
+        !sa_append(&cfg.key, cfg.relay ? 'r' : 'm') ||
+        !sa_catb(&cfg.key, num, fmt_ulong(num, cfg.port)))
+        nomem();
+}
+
+/* a kept connection for cfg.key, taken out of the cache; 0 if none */
+static struct keep *kept_find(void)
+{
+    size_t i;
+
+    for (i = 0; i < RJOB_KEEP; ++i)
+        if (kept[i].fd != -1 && kept[i].key.len == cfg.key.len &&
+            !memcmp(kept[i].key.s, cfg.key.s, cfg.key.len))
+            return &kept[i];
+    return 0;
+}
+
+/* the message on a kept connection: RSET, then as usual from MAIL on;
+   back only when the connection turned out unusable before the server
+   accepted MAIL (then closed, and nothing reported) */
+static void job_reuse(struct keep *k)
+{
+    cfg.fd = k->fd;
+    k->fd = -1;
+    if (!sa_copy(&cfg.ip, &k->ip))
+        nomem();
+    bio_init(&netin, net_read, cfg.fd, netinbuf, sizeof netinbuf);
+    bio_init(&netout, net_write, cfg.fd, netoutbuf, sizeof netoutbuf);
+    cfg.hassize = k->hassize;
+    cfg.mails = k->mails;
+    cfg.ready = 1;
+    cfg.said = 0;
+    cfg.opening = 1;
+    if (!sa_copys(&cfg.line, "RSET"))
+        nomem();
+    if (command() == 250) {
+        cfg.reusing = 1;
+        transaction();
+        cfg.reusing = 0;
+    }
+    close(cfg.fd);
+    cfg.fd = -1;
+    cfg.fail.len = 0;
+}
+
+static void job_run(char **f)
+{
+    struct keep *k;
+
+    cfg.sender = f[1];
+    cfg.rcpt = f + 2;
+    cfg.fail.len = 0;
+    cfg.keep = 0;
+    cfg.reusing = 0;
+    bio_init(&msg, bio_readop, cfg.msgfd, msgbuf, sizeof msgbuf);
+    controls();
+    route(f[0]);
+    job_key(f[0]);
+    if ((k = kept_find()))
+        job_reuse(k);
+    find_addresses();
+    not_myself();
+    deliver();
+}
+
+/* waits for the next job, minding the kept connections meanwhile:
+   0 a job is there, -1 qmail-rspawn has gone */
+static int job_wait(void)
+{
+    struct pollfd p[RJOB_KEEP + 1];
+    long long left, now;
+    int r, wait;
+    size_t i;
+
+    for (;;) {
+        p[0].fd = 0;
+        p[0].events = POLLIN;
+        p[0].revents = 0;
+        wait = -1;
+        now = now_ms();
+        for (i = 0; i < RJOB_KEEP; ++i) {
+            left = kept[i].since + KEEP_IDLE_MS - now;
+            if (kept[i].fd != -1 && left <= 0)
+                kept_close(&kept[i], 1); /* unused too long */
+            p[i + 1].fd = kept[i].fd;    /* -1 is not polled */
+            p[i + 1].events = POLLIN;
+            p[i + 1].revents = 0;
+            if (kept[i].fd != -1 && (wait == -1 || left < wait))
+                wait = (int)left;
+        }
+        r = poll(p, RJOB_KEEP + 1, wait);
+        if (r == -1 && errno != EINTR)
+            return -1;
+        for (i = 0; r > 0 && i < RJOB_KEEP; ++i)
+            if (p[i + 1].revents) /* the server spoke or hung up */
+                kept_close(&kept[i], 0);
+        if (r > 0 && p[0].revents)
+            return 0;
+    }
+}
+
+/* serves jobs until qmail-rspawn closes the socket */
+static _Noreturn void worker(void)
+{
+    ssize_t r;
+    int fd;
+    size_t i;
+
+    sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not cost a job */
+    bio_init(&out, job_write, 0, outbuf, sizeof outbuf);
+    cfg.worker = 1;
+    cfg.msgfd = -1;
+    for (i = 0; i < RJOB_KEEP; ++i)
+        kept[i].fd = -1;
+    if (!sa_ready(&cfg.job, RJOB_MAX))
+        _exit(111);
+    setjmp(cfg.next);
+    if (cfg.msgfd != -1)
+        close(cfg.msgfd);
+    cfg.msgfd = -1;
+    for (;;) {
+        if (job_wait() == -1)
+            _exit(111);
+        r = rjob_recv(0, cfg.job.s, RJOB_MAX, &fd, 0);
+        if (r == 0) {
+            kept_closeall();
+            _exit(0);
+        }
+        if (r == -1 && errno != EMSGSIZE)
+            _exit(111);
+        cfg.msgfd = fd;
+        if (r == -1 || fd == -1 ||
+            rjob_split(cfg.job.s, (size_t)r, &cfg.vec) == -1)
+            report("ZI (qmail-remote) received a malformed job. (#4.3.5)\n");
+        job_run((char **)(void *)cfg.vec.s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc == 2 && !strcmp(argv[1], "-w"))
+        worker();
     if (argc < 4)
         report("DI (qmail-remote) was invoked improperly. (#5.3.5)\n");
     cfg.sender = argv[2];
     cfg.rcpt = argv + 3;
+    cfg.msgfd = 0;
     controls();
-    find_addresses(argv[1]);
+    route(argv[1]);
+    find_addresses();
     not_myself();
     deliver();
 }

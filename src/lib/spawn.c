@@ -4,7 +4,9 @@
  * command before acting on it; a bad command costs one report, never
  * the process.  The parent keeps its own copy of each report pipe's
  * write end until the child is reaped, so EOF on the pipe means the
- * exit status is known (spec delivery.md 2.7).
+ * exit status is known (spec delivery.md 2.7).  With hooks, a program
+ * may take deliveries itself (no child per delivery) and report them
+ * later through spawn_report; the engine then only keeps the slot busy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auto.h"
@@ -127,8 +130,10 @@ const char *spawn_cmd_check(const spawn_cmd *c, unsigned nslots, int inuse)
 
 /* ---- the engine ---- */
 
+enum { SLOT_FREE, SLOT_CHILD, SLOT_TAKEN }; /* taken: by hooks->start */
+
 struct slot {
-    int used;
+    int used;  /* SLOT_* */
     pid_t pid; /* 0 once reaped */
     int wstat;
     int fdin;  /* read end of the report pipe */
@@ -136,8 +141,9 @@ struct slot {
     sa out;
 };
 
-struct engine {
+struct spawn_engine {
     const spawn_prog *p;
+    const spawn_hooks *h;
     struct slot s[AUTO_SPAWN];
     spawn_cmd cmd;
     int reading, writing;
@@ -152,7 +158,7 @@ static void sigchld(int s)
     (void)s;
 }
 
-static void signals_setup(struct engine *e)
+static void signals_setup(struct spawn_engine *e)
 {
     struct sigaction act;
     sigset_t chld;
@@ -171,7 +177,8 @@ static void signals_setup(struct engine *e)
 }
 
 /* write one report; a dead qmail-send only stops further reports */
-static void emit(struct engine *e, unsigned char slot, const char *t, size_t n)
+static void emit(struct spawn_engine *e, unsigned char slot, const char *t,
+                 size_t n)
 {
     const char *nul = n ? memchr(t, 0, n) : 0;
 
@@ -194,40 +201,54 @@ static void emit(struct engine *e, unsigned char slot, const char *t, size_t n)
         e->writing = 0;
 }
 
-static void emits(struct engine *e, unsigned char slot, const char *t)
+static void emits(struct spawn_engine *e, unsigned char slot, const char *t)
 {
     emit(e, slot, t, strlen(t));
 }
 
-static void reap(struct engine *e)
+static void reap(struct spawn_engine *e)
 {
     pid_t pid;
-    int st;
+    int st, mine;
     size_t i;
 
-    while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        mine = 0;
         for (i = 0; i < AUTO_SPAWN; ++i)
-            if (e->s[i].used && e->s[i].pid == pid) {
+            if (e->s[i].used == SLOT_CHILD && e->s[i].pid == pid) {
                 e->s[i].pid = 0;
                 e->s[i].wstat = st;
                 close(e->s[i].fdout);
                 e->s[i].fdout = -1;
+                mine = 1;
             }
+        if (!mine && e->h)
+            e->h->reaped(e->h->ctx, pid, st);
+    }
+}
+
+/* the index of the last '@' of the recipient (spawn_cmd_check found one) */
+static size_t last_at(const spawn_cmd *c)
+{
+    size_t at = c->recip.len;
+
+    while (at && c->recip.s[at - 1] != '@')
+        --at;
+    return at - 1;
 }
 
 /* in the child: descriptors and signals as spawn.h promises */
-static _Noreturn void child(struct engine *e, int fdmess, int fdw)
+static _Noreturn void child(struct spawn_engine *e, int fdmess, int fdw)
 {
     const spawn_prog *p = e->p;
     size_t i;
-    const char *r = e->cmd.recip.s;
-    size_t at = e->cmd.recip.len;
+    size_t at = last_at(&e->cmd);
 
     signal(SIGCHLD, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &e->waitmask, 0);
     for (i = 0; i < AUTO_SPAWN; ++i)
-        if (e->s[i].used) {
+        if (e->s[i].used == SLOT_CHILD) {
             close(e->s[i].fdin);
             if (e->s[i].fdout != -1)
                 close(e->s[i].fdout);
@@ -235,14 +256,12 @@ static _Noreturn void child(struct engine *e, int fdmess, int fdw)
     if (fd_move(0, fdmess) == -1 || fd_move(1, fdw) == -1 ||
         fd_copy(2, 1) == -1)
         _exit(p->exitsys);
-    while (at && r[at - 1] != '@')
-        --at;
-    p->child(p->ctx, e->cmd.sender.s, r, at - 1);
+    p->child(p->ctx, e->cmd.sender.s, e->cmd.recip.s, at);
     _exit(p->exitsys); /* child() must not return */
 }
 
 /* open and vet the message file: the fd, or -1 with *why set */
-static int message_open(struct engine *e, const char **why)
+static int message_open(struct spawn_engine *e, const char **why)
 {
     struct stat st;
     int fd = open_read(e->cmd.messid.s);
@@ -267,7 +286,7 @@ static int message_open(struct engine *e, const char **why)
     return fd;
 }
 
-static void docmd(struct engine *e)
+static void docmd(struct spawn_engine *e)
 {
     spawn_cmd *c = &e->cmd;
     unsigned char n = c->slot;
@@ -283,6 +302,13 @@ static void docmd(struct engine *e)
     fd = message_open(e, &why);
     if (fd == -1) {
         emits(e, n, why);
+        return;
+    }
+    if (e->h &&
+        e->h->start(e->h->ctx, e, n, fd, c->sender.s, c->recip.s, last_at(c))) {
+        s->used = SLOT_TAKEN;
+        s->pid = 0;
+        s->fdin = s->fdout = -1;
         return;
     }
     if (pipe2(pi, O_CLOEXEC) == -1) {
@@ -302,14 +328,14 @@ static void docmd(struct engine *e)
         emits(e, n, "Zqmail-spawn unable to fork. (#4.3.0)\n");
         return;
     }
-    s->used = 1;
+    s->used = SLOT_CHILD;
     s->pid = pid;
     s->fdin = pi[0];
     s->fdout = pi[1];
     s->out.len = 0;
 }
 
-static void readcmds(struct engine *e)
+static void readcmds(struct spawn_engine *e)
 {
     char buf[1024];
     ssize_t r = read(0, buf, sizeof buf);
@@ -327,7 +353,7 @@ static void readcmds(struct engine *e)
     }
 }
 
-static void slot_report(struct engine *e, unsigned char n)
+static void slot_report(struct spawn_engine *e, unsigned char n)
 {
     struct slot *s = &e->s[n];
 
@@ -337,12 +363,12 @@ static void slot_report(struct engine *e, unsigned char n)
     else
         emit(e, n, e->txt.s, e->txt.len);
     close(s->fdin);
-    s->used = 0;
+    s->used = SLOT_FREE;
     if (s->out.a > 65536)
         sa_free(&s->out);
 }
 
-static void readslot(struct engine *e, unsigned char n)
+static void readslot(struct spawn_engine *e, unsigned char n)
 {
     struct slot *s = &e->s[n];
     char buf[4096];
@@ -361,12 +387,13 @@ static void readslot(struct engine *e, unsigned char n)
         return; /* out of memory: report what we have */
 }
 
-static void loop_once(struct engine *e)
+static void loop_once(struct spawn_engine *e)
 {
-    struct pollfd pfd[AUTO_SPAWN + 1];
+    struct pollfd pfd[AUTO_SPAWN + 1 + SPAWN_POLLMAX];
     unsigned char who[AUTO_SPAWN + 1];
-    nfds_t n = 0, i;
-    int r;
+    nfds_t n = 0, i, nh = 0;
+    int r, timeout = -1;
+    struct timespec ts;
 
     if (e->reading) {
         pfd[n].fd = 0;
@@ -374,13 +401,24 @@ static void loop_once(struct engine *e)
         who[n++] = 0;
     }
     for (i = 0; i < AUTO_SPAWN; ++i)
-        if (e->s[i].used) {
+        if (e->s[i].used == SLOT_CHILD) {
             pfd[n].fd = e->s[i].fdin;
             pfd[n].events = POLLIN;
             who[n++] = (unsigned char)i;
         }
-    r = ppoll(pfd, n, 0, &e->waitmask);
+    if (e->h)
+        nh = e->h->pollset(e->h->ctx, pfd + n, SPAWN_POLLMAX, &timeout);
+    for (i = 0; i < n + nh; ++i)
+        pfd[i].revents = 0;
+    ts.tv_sec = timeout / 1000;
+    ts.tv_nsec = (long)(timeout % 1000) * 1000000;
+    r = ppoll(pfd, n + nh, timeout < 0 ? 0 : &ts, &e->waitmask);
+    if (r <= 0)
+        for (i = 0; i < n + nh; ++i)
+            pfd[i].revents = 0;
     reap(e);
+    if (e->h)
+        e->h->polled(e->h->ctx, e, pfd + n, nh);
     if (r <= 0)
         return;
     for (i = 0; i < n; ++i) {
@@ -394,7 +432,7 @@ static void loop_once(struct engine *e)
         readcmds(e);
 }
 
-static int busy(const struct engine *e)
+static int busy(const struct spawn_engine *e)
 {
     size_t i;
 
@@ -404,7 +442,7 @@ static int busy(const struct engine *e)
     return 0;
 }
 
-static void engine_free(struct engine *e)
+static void engine_free(struct spawn_engine *e)
 {
     size_t i;
 
@@ -415,13 +453,28 @@ static void engine_free(struct engine *e)
     sa_free(&e->rep);
 }
 
+void spawn_report(struct spawn_engine *e, unsigned char slot, const char *t,
+                  size_t len)
+{
+    if (e->s[slot].used != SLOT_TAKEN)
+        return;
+    e->s[slot].used = SLOT_FREE;
+    emit(e, slot, t, len);
+}
+
 int spawn_run(const spawn_prog *p, const char **why)
 {
-    struct engine e;
+    return spawn_run_hooks(p, 0, why);
+}
+
+int spawn_run_hooks(const spawn_prog *p, const spawn_hooks *h, const char **why)
+{
+    struct spawn_engine e;
     char ch = (char)AUTO_SPAWN;
 
     memset(&e, 0, sizeof e);
     e.p = p;
+    e.h = h;
     e.reading = e.writing = 1;
     if (chdir(AUTO_QMAILHOME) == -1) {
         *why = "unable to chdir to " AUTO_QMAILHOME;

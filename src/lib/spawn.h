@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "auto.h"
 #include "sa.h"
 
 /* a messid longer than this (counting its NUL) is refused */
@@ -64,6 +65,9 @@ const char *spawn_cmd_check(const spawn_cmd *c, unsigned nslots, int inuse);
  *   out, starting with the letter K, Z or D.  1 ok, 0 out of memory.
  *   The engine cuts the text at its first NUL, if any.
  */
+typedef struct spawn_engine spawn_engine;
+struct pollfd;
+
 typedef struct spawn_prog {
     uid_t owner;   /* every message file must belong to this uid */
     size_t maxout; /* output bytes kept per delivery */
@@ -73,6 +77,42 @@ typedef struct spawn_prog {
                   size_t at);
     int (*report)(void *ctx, sa *out, int wstat, const char *s, size_t len);
 } spawn_prog;
+
+/*
+ * Optional hooks for deliveries without a fork each (qmail-rspawn's
+ * pool of workers), given to spawn_run_hooks; all four are set.
+ * start: offered each command that passed the checks, with the
+ *   message open on fdmess (offset 0, blocking).  Returns 1 when it
+ *   took the delivery: it now owns fdmess and must later call
+ *   spawn_report for slot exactly once; 0 to have the engine fork a
+ *   child as usual (fdmess stays the engine's).
+ * pollset: fills at most max entries of pfd with descriptors to watch
+ *   and returns how many; *timeout (ms, -1 = none, preset to -1)
+ *   bounds the wait.
+ * polled: after every wait, with the same entries and their revents
+ *   (all 0 after a timeout or a signal).
+ * reaped: a child that the engine did not start has been reaped.
+ */
+typedef struct spawn_hooks {
+    void *ctx;
+    int (*start)(void *ctx, spawn_engine *e, unsigned char slot, int fdmess,
+                 const char *sender, const char *recip, size_t at);
+    size_t (*pollset)(void *ctx, struct pollfd *pfd, size_t max, int *timeout);
+    void (*polled)(void *ctx, spawn_engine *e, const struct pollfd *pfd,
+                   size_t n);
+    void (*reaped)(void *ctx, pid_t pid, int wstat);
+} spawn_hooks;
+
+/* the most descriptors pollset may add */
+#define SPAWN_POLLMAX AUTO_SPAWN
+
+/*
+ * The report of a delivery taken by start: text (len bytes, letter
+ * first, cut at a NUL) goes to qmail-send and the slot is free again.
+ * A slot that start did not take is left alone.
+ */
+void spawn_report(spawn_engine *e, unsigned char slot, const char *text,
+                  size_t len);
 
 /*
  * Runs the engine: chdir QMAILHOME then queue/mess, writes the
@@ -85,5 +125,9 @@ typedef struct spawn_prog {
  * the deliveries in progress still finish.
  */
 int spawn_run(const spawn_prog *p, const char **why) WUR;
+
+/* the same, with the hooks above (h may be 0: plain spawn_run) */
+int spawn_run_hooks(const spawn_prog *p, const spawn_hooks *h,
+                    const char **why) WUR;
 
 #endif
