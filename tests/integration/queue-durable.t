@@ -1,0 +1,170 @@
+#!/bin/sh
+# The durability rules of design.md 5, read off the system calls: a
+# syscall trace (strace -f) of qmail-queue and of the running MTA shows
+# that every file and directory entry a step depends on was flushed to
+# disk before the step that makes the previous state go away.
+#  - qmail-queue: mess/ and intd/ files fsynced, then mess/N fsynced,
+#    before todo/ gets its link; todo/ fsynced before exit 0;
+#  - qmail-send: info/ and local/ files of a preprocessed batch flushed
+#    (syncfs, or fsync of each file and directory) before todo/N is
+#    removed;
+#  - maildir delivery: the file fsynced, then new/ fsynced after the
+#    link, before success is reported.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mta.sh"
+command -v strace >/dev/null || skip_all "strace is not installed"
+inst_fresh
+# strace does not pass signals on: qmail-send itself is told to stop
+send_stop() {
+    [ -n "${MTA_PID:-}" ] || return 0
+    for _p in $(pgrep -x qmail-send); do
+        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
+        "$QH"/bin/*) kill -TERM "$_p" ;;
+        esac
+    done
+    wait_for 60 grep -q '^status: exiting' "$T/send.log"
+    wait "$MTA_PID" 2>/dev/null
+    MTA_PID=
+}
+trap 'send_stop' EXIT
+uid=$(id -u) gid=$(id -g)
+H=$T/homes
+mkdir -p "$H/joe"
+printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
+"$QH/bin/qmail-newu"
+"$QH/bin/maildirmake" "$H/joe/Maildir"
+TR="strace -f -qq -e trace=openat,link,linkat,unlink,unlinkat,rename,fsync,fdatasync,syncfs,write,close,execve"
+
+# ten messages queued while qmail-send is down, one of them traced
+for i in 1 2 3 4 5 6 7 8 9; do
+    printf 'Subject: %d\n\nbody\n' "$i" | "$QH/bin/qmail-inject" joe@test.example.org
+done
+printf 'Subject: 10\n\nbody\n' | $TR -o "$T/queue.trace" \
+    "$QH/bin/qmail-inject" joe@test.example.org
+ok $? "a traced qmail-inject"
+is "$(queue_count todo)" 10 "ten messages in todo/"
+
+# the MTA under strace: preprocessing of the batch, then the deliveries
+: > "$T/send.log"
+( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" $TR -o "$T/mta.trace" \
+    qmail-start ./Maildir/ >>"$T/send.log" 2>&1 ) &
+MTA_PID=$!
+wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 10 ]"
+ok $? "all ten delivered"
+wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"
+ok $? "the queue is empty again"
+send_stop
+
+/usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" > "$T/checks" <<'PYEOF'
+import re, sys
+
+def load(fn):
+    """(pid, call, args, result) in the order the calls completed; a
+    call another process interrupted is joined with its resumption"""
+    out, pending = [], {}
+    for line in open(fn, errors="replace"):
+        m = re.match(r"(\d+) +(.*)", line.rstrip("\n"))
+        if not m:
+            continue
+        pid, rest = m.groups()
+        if rest.endswith("<unfinished ...>"):
+            pending[pid] = rest[:-len("<unfinished ...>")].rstrip()
+            continue
+        r = re.match(r"<\.\.\. \w+ resumed>(.*)", rest)
+        if r:
+            if pid not in pending:
+                continue
+            rest = pending.pop(pid) + r.group(1)
+        m = re.match(r"(\w+)\((.*)\) += (-?\d+)", rest)
+        if m:
+            out.append((int(pid), m.group(1), m.group(2), int(m.group(3))))
+    return out
+
+def ok(cond, name): # one line for the shell: status, then the name
+    print("%d %s" % (0 if cond else 1, name))
+
+def fdnames(tr):
+    """for each record, the file name its fd argument refers to"""
+    names, res = {}, []
+    for pid, call, args, ret in tr:
+        if call == "openat" and ret >= 0:
+            m = re.match(r'AT_FDCWD, "([^"]*)"', args)
+            names[(pid, ret)] = m.group(1) if m else "?"
+        fd = None
+        if call in ("fsync", "fdatasync", "syncfs", "close", "write"):
+            fd = int(re.match(r"(\d+)", args).group(1))
+        res.append(names.get((pid, fd)) if fd is not None else None)
+        if call == "close":
+            names.pop((pid, fd), None)
+    return res
+
+# ---- qmail-queue ----
+q = load(sys.argv[1])
+qn = fdnames(q)
+def first(tr, pred):
+    for i, r in enumerate(tr):
+        if pred(i, r):
+            return i
+    return None
+ilink = first(q, lambda i, r: r[1] == "link" and '"todo/' in r[2] and r[3] == 0)
+ok(ilink is not None, "qmail-queue links intd/N to todo/N")
+m = re.search(r'"intd/(\d+)", "todo/(\d+)"', q[ilink][2]) if ilink is not None else None
+mid = m.group(1) if m else "none"
+def synced_before(tr, names, limit, name):
+    return any(r[1] in ("fsync", "fdatasync") and r[3] == 0 and names[i] == name
+               for i, r in enumerate(tr[:limit]))
+split = int(mid) % 23 if mid.isdigit() else 0
+ok(synced_before(q, qn, ilink or 0, "mess/%d/%s" % (split, mid)) or
+   any(r[1] == "fsync" and r[3] == 0 and qn[i] and qn[i].startswith("pid/")
+       for i, r in enumerate(q[:ilink or 0])),
+   "the message file is fsynced before todo/ links it")
+ok(synced_before(q, qn, ilink or 0, "intd/%s" % mid), "intd/N is fsynced before the link")
+ok(synced_before(q, qn, ilink or 0, "mess/%d" % split), "mess/N/ is fsynced before the link")
+ok(synced_before(q, qn, len(q), "todo") and
+   first(q, lambda i, r: r[1] == "fsync" and qn[i] == "todo") > ilink,
+   "todo/ is fsynced after the link")
+
+# ---- qmail-send: preprocessing, then removal of todo/N ----
+t = load(sys.argv[2])
+tn = fdnames(t)
+ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t
+              if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
+ok(len(ids) == 10, "todo/N removed for all ten (%d)" % len(ids))
+good = 0
+for i in ids:
+    s = str(int(i) % 23)
+    created = [k for k, r in enumerate(t) if r[1] == "openat" and r[3] >= 0 and
+               "O_CREAT" in r[2] and
+               ('"info/%s/%s"' % (s, i) in r[2] or '"local/%s/%s"' % (s, i) in r[2])]
+    gone = first(t, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2])
+    if len(created) != 2 or gone is None:
+        continue
+    last = max(created)
+    flushed = any(r[1] == "syncfs" and r[3] == 0 for r in t[last:gone]) or (
+        all(any(r[1] == "fsync" and r[3] == 0 and tn[last + k] == f
+                for k, r in enumerate(t[last:gone]))
+            for f in ("info/%s/%s" % (s, i), "local/%s/%s" % (s, i),
+                      "info/%s" % s, "local/%s" % s)))
+    good += flushed
+ok(good == 10, "info/ and local/ flushed before todo/N is removed, every message (%d)" % good)
+ok(any(r[1] == "syncfs" and r[3] == 0 for r in t),
+   "a batch of ten is flushed with one syncfs")
+
+# ---- maildir delivery ----
+dels = 0
+for k, r in enumerate(t):
+    if r[1] == "link" and '"tmp/' in r[2] and '"new/' in r[2] and r[3] == 0:
+        pid = r[0]
+        tmp = re.match(r'"([^"]*)"', r[2]).group(1)
+        before = any(x[0] == pid and x[1] == "fsync" and x[3] == 0 and tn[j] == tmp
+                     for j, x in enumerate(t[:k]))
+        after = [j for j, x in enumerate(t[k:], k) if x[0] == pid and x[1] == "fsync"
+                 and tn[j] == "new" and x[3] == 0]
+        rep = [j for j, x in enumerate(t[k:], k) if x[0] == pid and x[1] == "write"
+               and x[2].startswith("1, ") and "did " in x[2]]
+        dels += before and bool(after) and (not rep or after[0] < rep[0])
+ok(dels == 10, "each maildir file fsynced, then new/ fsynced, before success (%d)" % dels)
+PYEOF
+ok $? "the traces could be read"
+while read -r st name; do ok "$st" "$name"; done < "$T/checks"
+done_testing
