@@ -802,12 +802,14 @@ static void messdone(unsigned long id)
     if (!injectbounce(id))
         goto later;
     LOGS("end msg ", num(id));
+    /* the message file goes first and info/N last: a crash in between
+       leaves info/N alone, which the next start finishes (pqadd) */
+    if (!clean("foop/", id))
+        goto later;
     if (unlink(fname(&fn1, "info", id, 1)) == -1 && errno != ENOENT) {
         LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
         goto later;
     }
-    if (!clean("foop/", id))
-        goto later;
     return;
 later:
     pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
