@@ -31,6 +31,8 @@ ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 rate() { echo "$1 $2 $3" | awk '{ printf "%.1f", $1 / ($3 - $2) }'; }
 out() { echo "$*" | tee -a "$B/results.txt"; }
 die() { echo "bench: $*" >&2; exit 1; }
+# BENCH_ONLY=local|smtp|remote|queue: F1, E1 and that part alone
+want() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 # wait (at most 60 s) until FILE has a line matching RE while PID lives
 wait_log() {
@@ -101,15 +103,16 @@ mkdir -p "$B/homes/u1"
 printf '=u1:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$B/homes/u1" \
     > "$QH/users/assign"
 "$QH/bin/qmail-newu"
-mta_up
-local_run
-mta_down
-LOCAL=$RATE
 out "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(uname -m), $(nproc) cores, $(df -T "$QH" | awk 'NR==2{print $2}')"
 out "F1 (create+write 300 B+fsync+rename, one writer): $F1 /s"
 out "E1 (start a dynamically linked no-op and wait, one process): $E1 /s"
-out "local: $N messages, 4 injectors, inject to Maildir/new: $LOCAL msg/s = $(ratio "$LOCAL" "$F1") x F1"
-[ "${BENCH_ONLY:-}" = local ] && exit 0 # quick runs: F1, E1 and local only
+if want local; then
+    mta_up
+    local_run
+    mta_down
+    LOCAL=$RATE
+    out "local: $N messages, 4 injectors, inject to Maildir/new: $LOCAL msg/s = $(ratio "$LOCAL" "$F1") x F1"
+fi
 
 # ---- postfix's smtp-source and smtp-sink, unpacked from the package ----
 # (only the two programs and their libraries are kept: the build's
@@ -171,6 +174,7 @@ smtpd_up() {
     die "tcpserver did not start (see $B/tcpserver.log)"
 }
 
+if want smtp; then
 mta_up
 verify_up
 smtpd_up
@@ -202,6 +206,7 @@ out "qmail-smtpd Pss at the end of that session: $PSS KiB (private $PRIV KiB, RS
 stop_pid $TCPS; TCPS=
 stop_pid $VERIFY; VERIFY=
 mta_down
+fi
 
 # ---- remote: a full queue delivered to smtp-sink via smtproutes ----
 sink_up() {
@@ -239,7 +244,9 @@ remote_run() { # CONCURRENCY
     out "remote: $N messages, concurrencyremote $1, queue to smtp-sink: $R msg/s = $(ratio "$R" "$F1") x F1"
 }
 
-if [ -n "$PFOK" ]; then
+if ! want remote; then
+    :
+elif [ -n "$PFOK" ]; then
     sink_up
     echo "remote.example:127.0.0.1:$SPORT" > "$QH/control/smtproutes"
     remote_run 20
@@ -248,6 +255,8 @@ if [ -n "$PFOK" ]; then
 else
     out "remote: $NOPF"
 fi
+
+want queue || exit 0
 
 # ---- queue scaling: local throughput with messages held in the queue ----
 # They are for a remote host while concurrencyremote is 0 (the channel
