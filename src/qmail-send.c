@@ -30,6 +30,7 @@
 #include "fmt.h"
 #include "prioq.h"
 #include "qq.h"
+#include "qspare.h"
 #include "rewrite.h"
 #include "sa.h"
 
@@ -41,6 +42,7 @@
 #define OSSIFIED 129600
 #define REPORT_MAX 10000
 #define RECORD_MAX 65536
+#define SPARE_MAX 4096 /* spare files kept in queue/spare (qspare.h) */
 
 enum { CH_LOCAL, CH_REMOTE, NCHAN };
 static const char *const chname[NCHAN] = {"local", "remote"};
@@ -109,6 +111,7 @@ static time_t nexttodo, nextclean;
 static DIR *cleandir;
 static int cleansplit;
 static sa fn1 = SA_INIT, fn2 = SA_INIT, line = SA_INIT;
+static qspare spares = QSPARE_INIT;
 
 static void sigterm(int s)
 {
@@ -409,7 +412,39 @@ struct pre {
     int infofd;
     int fd[NCHAN];
     sa buf[NCHAN];
+    sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
 };
+
+/* a new queue file: a spare when there is one, its name in *SP until
+   qfile_place puts it at FN; else FN, created */
+static int qfile_new(const char *fn, sa *sp)
+{
+    int fd = qspare_take(&spares, sp);
+
+    if (fd != -1)
+        return fd;
+    sp->len = 0;
+    return open_excl(fn, 0600);
+}
+
+static int qfile_place(int fd, sa *sp, const char *fn)
+{
+    int r;
+
+    if (!sp->len)
+        return 1;
+    r = qspare_place(fd, sp, fn) == 0;
+    sp->len = 0;
+    return r;
+}
+
+/* a spare taken but not placed (the message failed): removed */
+static void qfile_drop(sa *sp)
+{
+    if (sp->len)
+        unlink(sp->s);
+    sp->len = 0;
+}
 
 static struct pre batch[TODO_BATCH];
 static size_t nbatch;
@@ -427,7 +462,7 @@ static int pre_recip(struct pre *p, const char *a, size_t n)
     }
     c = r == REWRITE_LOCAL ? CH_LOCAL : CH_REMOTE;
     if (p->fd[c] == -1) {
-        p->fd[c] = open_excl(fname(&fn1, chname[c], p->id, 1), 0600);
+        p->fd[c] = qfile_new(fname(&fn1, chname[c], p->id, 1), &p->sp[c]);
         if (p->fd[c] == -1) {
             LOGS("warning: unable to create ", fn1.s);
             sa_free(&out);
@@ -509,7 +544,7 @@ static int pre_write(struct pre *p)
             LOGS("warning: unable to unlink ", fn1.s);
             goto out;
         }
-    p->infofd = open_excl(fname(&fn1, "info", p->id, 1), 0600);
+    p->infofd = qfile_new(fname(&fn1, "info", p->id, 1), &p->sp[NCHAN]);
     if (p->infofd == -1) {
         LOGS("warning: unable to create ", fn1.s);
         goto out;
@@ -523,6 +558,17 @@ static int pre_write(struct pre *p)
                  fname(&fn1, chname[c], p->id, 1));
             ok = 0;
         }
+    /* spares go into place once written, info/N last */
+    for (c = 0; ok && c < NCHAN; ++c)
+        if (p->fd[c] != -1 &&
+            !qfile_place(p->fd[c], &p->sp[c], fname(&fn1, chname[c], p->id, 1))) {
+            LOGS("warning: unable to create ", fn1.s);
+            ok = 0;
+        }
+    if (ok && !qfile_place(p->infofd, &p->sp[NCHAN], fname(&fn1, "info", p->id, 1))) {
+        LOGS("warning: unable to create ", fn1.s);
+        ok = 0;
+    }
 out:
     sa_free(&todo);
     return ok;
@@ -606,9 +652,11 @@ static void batch_commit(void)
         }
         if (p->infofd != -1)
             close(p->infofd);
+        qfile_drop(&p->sp[NCHAN]);
         for (c = 0; c < NCHAN; ++c) {
             if (p->fd[c] != -1)
                 close(p->fd[c]);
+            qfile_drop(&p->sp[c]);
             p->buf[c].len = 0;
         }
     }
@@ -806,7 +854,8 @@ static void messdone(unsigned long id)
        leaves info/N alone, which the next start finishes (pqadd) */
     if (!clean("foop/", id))
         goto later;
-    if (unlink(fname(&fn1, "info", id, 1)) == -1 && errno != ENOENT) {
+    if (qspare_put(&spares, fname(&fn1, "info", id, 1)) == -1 &&
+        errno != ENOENT) {
         LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
         goto later;
     }
@@ -846,7 +895,7 @@ static void job_finish(size_t j)
     struct stat st;
 
     if (!jb->defer) {
-        if (unlink(fname(&fn1, chname[c], jb->id, 1)) == -1 &&
+        if (qspare_put(&spares, fname(&fn1, chname[c], jb->id, 1)) == -1 &&
             errno != ENOENT) {
             LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
             pq_insert(&ch[c].pq, recent + SLEEP_SYSFAIL, jb->id);
@@ -1340,6 +1389,8 @@ static void startup(void)
     setsig(SIGCHLD, SIG_DFL);
     umask(077);
     queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!qspare_open(&spares, "spare", SPARE_MAX) && errno != ENOENT)
+        LOGS("warning: unable to open queue/spare; creating files afresh");
     fd = open("lock/sendmutex", O_WRONLY | O_CLOEXEC);
     if (fd == -1)
         cannot("unable to open mutex");

@@ -8,6 +8,8 @@
 #  - qmail-send: info/ and local/ files of a preprocessed batch flushed
 #    (syncfs, or fsync of each file and directory) before todo/N is
 #    removed;
+#  - the same when those files are spares from queue/spare, renamed
+#    into place (a second round of ten, after the first filled the pool);
 #  - maildir delivery: the file fsynced, then new/ fsynced after the
 #    link, before success is reported.
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +35,7 @@ mkdir -p "$H/joe"
 printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
 "$QH/bin/qmail-newu"
 "$QH/bin/maildirmake" "$H/joe/Maildir"
-TR="strace -f -qq -e trace=openat,link,linkat,unlink,unlinkat,rename,fsync,fdatasync,syncfs,write,close,execve"
+TR="strace -f -qq -e trace=openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve"
 
 # ten messages queued while qmail-send is down, one of them traced
 for i in 1 2 3 4 5 6 7 8 9; do
@@ -45,17 +47,28 @@ ok $? "a traced qmail-inject"
 is "$(queue_count todo)" 10 "ten messages in todo/"
 
 # the MTA under strace: preprocessing of the batch, then the deliveries
-: > "$T/send.log"
-( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" $TR -o "$T/mta.trace" \
-    qmail-start ./Maildir/ >>"$T/send.log" 2>&1 ) &
-MTA_PID=$!
-wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 10 ]"
-ok $? "all ten delivered"
-wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"
-ok $? "the queue is empty again"
-send_stop
+mta_traced() { # TRACE COUNT
+    : > "$T/send.log"
+    ( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" $TR -o "$1" \
+        qmail-start ./Maildir/ >>"$T/send.log" 2>&1 ) &
+    MTA_PID=$!
+    wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge $2 ]"
+    ok $? "all $2 delivered"
+    wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"
+    ok $? "the queue is empty again"
+    send_stop
+}
+mta_traced "$T/mta.trace" 10
+is "$(find "$QH/queue/spare" -type f | wc -l)" 20 \
+    "the ten info/ and ten local/ files went to queue/spare"
 
-/usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" > "$T/checks" <<'PYEOF'
+# round two: ten more, written into those spares
+for i in 11 12 13 14 15 16 17 18 19 20; do
+    printf 'Subject: %d\n\nbody\n' "$i" | "$QH/bin/qmail-inject" joe@test.example.org
+done
+mta_traced "$T/mta2.trace" 20
+
+/usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" "$T/mta2.trace" > "$T/checks" <<'PYEOF'
 import re, sys
 
 def load(fn):
@@ -125,30 +138,49 @@ ok(synced_before(q, qn, len(q), "todo") and
    "todo/ is fsynced after the link")
 
 # ---- qmail-send: preprocessing, then removal of todo/N ----
+def send_checks(t, spare, round):
+    """info/N and local/N made (created, or spares cut and renamed into
+    place) and flushed before todo/N goes, for each of ten messages"""
+    tn = fdnames(t)
+    ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t
+                  if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
+    ok(len(ids) == 10, "%s: todo/N removed for all ten (%d)" % (round, len(ids)))
+    good = cut = 0
+    for i in ids:
+        s = str(int(i) % 23)
+        names = ('"info/%s/%s"' % (s, i), '"local/%s/%s"' % (s, i))
+        if spare:
+            made = [k for k, r in enumerate(t) if r[1].startswith("rename") and
+                    r[3] == 0 and '"spare/' in r[2] and
+                    any(r[2].endswith(", " + n) for n in names)]
+            # each spare cut to its new length before it is renamed
+            cut += sum(1 for k in made
+                       if any(x[1] == "ftruncate" and x[3] == 0 for x in t[max(0, k - 6):k]))
+        else:
+            made = [k for k, r in enumerate(t) if r[1] == "openat" and r[3] >= 0 and
+                    "O_CREAT" in r[2] and any(n in r[2] for n in names)]
+        gone = first(t, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2])
+        if len(made) != 2 or gone is None:
+            continue
+        last = max(made)
+        flushed = any(r[1] == "syncfs" and r[3] == 0 for r in t[last:gone]) or (
+            all(any(r[1] == "fsync" and r[3] == 0 and tn[last + k] == f
+                    for k, r in enumerate(t[last:gone]))
+                for f in ("info/%s/%s" % (s, i), "local/%s/%s" % (s, i),
+                          "info/%s" % s, "local/%s" % s)))
+        good += flushed
+    ok(good == 10, "%s: info/ and local/ %s, flushed before todo/N is removed, every message (%d)"
+       % (round, "renamed from spare/" if spare else "created", good))
+    if spare:
+        ok(cut == 20, "%s: each spare cut to length before its rename (%d)" % (round, cut))
+    ok(any(r[1] == "syncfs" and r[3] == 0 for r in t),
+       "%s: a batch of ten is flushed with one syncfs" % round)
+    return tn
+
+t2 = load(sys.argv[3])
+send_checks(t2, True, "spares")
 t = load(sys.argv[2])
-tn = fdnames(t)
-ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t
-              if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
-ok(len(ids) == 10, "todo/N removed for all ten (%d)" % len(ids))
-good = 0
-for i in ids:
-    s = str(int(i) % 23)
-    created = [k for k, r in enumerate(t) if r[1] == "openat" and r[3] >= 0 and
-               "O_CREAT" in r[2] and
-               ('"info/%s/%s"' % (s, i) in r[2] or '"local/%s/%s"' % (s, i) in r[2])]
-    gone = first(t, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2])
-    if len(created) != 2 or gone is None:
-        continue
-    last = max(created)
-    flushed = any(r[1] == "syncfs" and r[3] == 0 for r in t[last:gone]) or (
-        all(any(r[1] == "fsync" and r[3] == 0 and tn[last + k] == f
-                for k, r in enumerate(t[last:gone]))
-            for f in ("info/%s/%s" % (s, i), "local/%s/%s" % (s, i),
-                      "info/%s" % s, "local/%s" % s)))
-    good += flushed
-ok(good == 10, "info/ and local/ flushed before todo/N is removed, every message (%d)" % good)
-ok(any(r[1] == "syncfs" and r[3] == 0 for r in t),
-   "a batch of ten is flushed with one syncfs")
+tn = send_checks(t, False, "fresh")
 
 # ---- maildir delivery ----
 dels = 0

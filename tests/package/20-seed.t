@@ -47,8 +47,8 @@ is "$(st /var/lib/qmail/alias)" "alias:qmail 2755" "alias home alias:qmail 2755"
 q=/var/lib/qmail/queue
 is "$(st $q $q/mess/0 $q/mess/22 $q/todo $q/intd $q/pid $q/lock | tr '\n' ' ')" \
     "$(printf 'qmailq:qmail %s ' 750 750 750 750 700 700 750)" "queue: qmailq's directories"
-is "$(st $q/info/0 $q/local/11 $q/remote/22 $q/bounce | tr '\n' ' ')" \
-    "$(printf 'qmails:qmail %s ' 700 700 700 700)" "queue: qmails's directories"
+is "$(st $q/info/0 $q/local/11 $q/remote/22 $q/bounce $q/spare | tr '\n' ' ')" \
+    "$(printf 'qmails:qmail %s ' 700 700 700 700 700)" "queue: qmails's directories"
 is "$(st $q/lock/sendmutex $q/lock/tcpto $q/lock/trigger | tr '\n' ' ')" \
     "qmails:qmail 600 qmailr:qmail 644 qmails:qmail 622 " "queue: lock files"
 ch test -p $q/lock/trigger
