@@ -1389,13 +1389,14 @@ static void startup(void)
     setsig(SIGCHLD, SIG_DFL);
     umask(077);
     queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!qspare_open(&spares, "spare", SPARE_MAX) && errno != ENOENT)
-        LOGS("warning: unable to open queue/spare; creating files afresh");
     fd = open("lock/sendmutex", O_WRONLY | O_CLOEXEC);
     if (fd == -1)
         cannot("unable to open mutex");
     if (flock(fd, LOCK_EX | LOCK_NB) == -1)
         cannot("qmail-send is already running");
+    /* only the qmail-send holding the lock may touch the pool */
+    if (!qspare_open(&spares, "spare", SPARE_MAX) && errno != ENOENT)
+        LOGS("warning: unable to open queue/spare; creating files afresh");
     for (c = 0; c < NCHAN; ++c) {
         ch[c].fdcmd = c ? 3 : 1;
         ch[c].fdrep = c ? 4 : 2;
