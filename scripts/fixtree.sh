@@ -38,6 +38,7 @@ mkd qmailq 700 "$q/intd"
 mkd qmailq 750 "$q/todo"
 mkd qmails 700 "$q/bounce"
 mkd qmails 700 "$q/spare"
+mkd qmailq 700 "$q/recycle"
 for d in mess info local remote; do
     case $d in mess) u=qmailq m=750 ;; *) u=qmails m=700 ;; esac
     mkd "$u" "$m" "$q/$d"

@@ -89,7 +89,7 @@ tree() {
     lnk /etc/qmail/users "$dest$home/users"
     lnk /usr/share/doc/qmail "$dest$home/doc"
     q=$dest$home/queue
-    mkdir -p "$q/pid" "$q/intd" "$q/todo" "$q/bounce" "$q/spare" "$q/lock"
+    mkdir -p "$q/pid" "$q/intd" "$q/todo" "$q/bounce" "$q/spare" "$q/recycle" "$q/lock"
     for d in mess info local remote; do
         i=0
         while [ $i -lt 23 ]; do

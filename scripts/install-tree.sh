@@ -49,6 +49,7 @@ mkd qmailq qmail 700 "$q/intd"
 mkd qmailq qmail 750 "$q/todo"
 mkd qmails qmail 700 "$q/bounce"
 mkd qmails qmail 700 "$q/spare"
+mkd qmailq qmail 700 "$q/recycle"
 for d in mess info local remote; do
     case $d in mess) u=qmailq m=750 ;; *) u=qmails m=700 ;; esac
     mkd "$u" qmail "$m" "$q/$d"

@@ -3,7 +3,9 @@
  * Runs as qmailq in QMAILHOME/queue, started by qmail-start.  Requests
  * on fd 0 ("todo/N" or "foop/N", NUL-terminated), one reply byte on
  * fd 1: '+' done, '!' an unlink failed, 'x' malformed request.  Also
- * sweeps stale pid/ files left by killed qmail-queue runs.
+ * sweeps stale pid/ files left by killed qmail-queue runs.  Finished
+ * files go into queue/recycle for qmail-queue when it exists
+ * (qrecycle.h), and are removed otherwise.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,12 +20,17 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "fmt.h"
+#include "qrecycle.h"
 #include "sa.h"
 #include "sig.h"
 
 #define OSSIFIED 129600 /* 36 hours */
 
-/* remove pid/ files older than 36 hours (by atime) */
+static qrecycle_pool pool = QRECYCLE_POOL_INIT;
+
+/* remove pid/ files older than 36 hours: by atime, as always, and by
+   ctime too, which a claim from the pool renews at once (the atime only
+   a moment later) */
 static void sweep_pid(void)
 {
     DIR *d = opendir("pid");
@@ -40,16 +47,18 @@ static void sweep_pid(void)
         fn.len = 0;
         if (!sa_cats(&fn, "pid/") || !sa_cats(&fn, e->d_name) || !sa_0(&fn))
             break;
-        if (stat(fn.s, &st) == 0 && now > st.st_atime + OSSIFIED)
+        if (stat(fn.s, &st) == 0 && now > st.st_atime + OSSIFIED &&
+            now > st.st_ctime + OSSIFIED)
             unlink(fn.s);
     }
     closedir(d);
     sa_free(&fn);
 }
 
-static int unlink_ok(const char *fn)
+/* FN done with: recycled or removed; gone already is fine */
+static int done_ok(const char *fn, int cut)
 {
-    return unlink(fn) == 0 || errno == ENOENT;
+    return qrecycle_put(&pool, fn, cut) == 0 || errno == ENOENT;
 }
 
 /* the request without its NUL: "todo/N" or "foop/N", N all digits */
@@ -74,7 +83,7 @@ static char handle(const char *req, size_t len)
         return 'x';
     if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
         return '!';
-    if (!unlink_ok(fn.s))
+    if (!done_ok(fn.s, 0)) /* an envelope: the claimer cuts it */
         r = '!';
     fn.len = 0;
     if (todo) {
@@ -83,7 +92,8 @@ static char handle(const char *req, size_t len)
     } else if (!sa_cats(&fn, "mess/") || !sa_catulong(&fn, id % AUTO_SPLIT) ||
                !sa_append(&fn, '/') || !sa_catulong(&fn, id) || !sa_0(&fn))
         r = '!';
-    if (r == '+' && !unlink_ok(fn.s))
+    if (r == '+' && (todo ? unlink(fn.s) == -1 && errno != ENOENT
+                          : !done_ok(fn.s, 1)))
         r = '!';
     sa_free(&fn);
     return r;
@@ -102,6 +112,7 @@ int main(void)
     sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
     if (chdir(AUTO_QMAILHOME) == -1 || chdir("queue") == -1)
         return EX_TEMP;
+    qrecycle_open(&pool);
     for (;;) {
         if (count++ % 31 == 0)
             sweep_pid();

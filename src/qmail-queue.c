@@ -20,6 +20,7 @@
 #include "exitcodes.h"
 #include "fd.h"
 #include "fmt.h"
+#include "qrecycle.h"
 #include "sa.h"
 
 #define DEATH 86400 /* seconds before a stuck qmail-queue gives up */
@@ -33,6 +34,7 @@ static struct {
     sa pidfn, messfn, messdir, intdfn, todofn;
     int flagmess, flagintd;
     int fdmess, fdintd;
+    qrecycle spares; /* queue/recycle, filled by qmail-clean */
 } q = {.fdmess = -1, .fdintd = -1};
 
 static _Noreturn void die(int code)
@@ -134,7 +136,18 @@ static int name_split(sa *fn, const char *dir, int split)
     return sa_catulong(fn, q.ino) && sa_0(fn);
 }
 
-/* steps 4 and 5: a fresh inode, linked into mess/ */
+/* a new file FN: a spare from queue/recycle when there is one, else
+   created; -1 with errno EEXIST if FN exists */
+static int file_new(const char *fn)
+{
+    int fd = qrecycle_claim(&q.spares, fn);
+
+    if (fd == -1 && errno == ENOENT)
+        fd = open_excl(fn, 0644);
+    return fd;
+}
+
+/* steps 4 and 5: an inode of our own, linked into mess/ */
 static void mess_create(void)
 {
     struct stat st;
@@ -149,7 +162,7 @@ static void mess_create(void)
             !sa_append(&q.pidfn, '.') ||
             !sa_catulong(&q.pidfn, (unsigned long)seq) || !sa_0(&q.pidfn))
             die(QQ_NOMEM);
-        q.fdmess = open_excl(q.pidfn.s, 0644);
+        q.fdmess = file_new(q.pidfn.s);
         if (q.fdmess != -1)
             break;
     }
@@ -201,7 +214,7 @@ static void intd_write(void)
     size_t used;
     int st = ENV_MORE;
 
-    q.fdintd = open_excl(q.intdfn.s, 0644);
+    q.fdintd = file_new(q.intdfn.s);
     if (q.fdintd == -1)
         die(QQ_INTD);
     q.flagintd = 1;
@@ -274,6 +287,7 @@ int main(void)
     q.start = time(0);
     if (!received_format())
         die(QQ_NOMEM);
+    qrecycle_list(&q.spares, (unsigned long)q.pid);
     mess_create();
     mess_write();
     intd_write();

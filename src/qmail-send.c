@@ -1210,8 +1210,10 @@ static void cleanup_step(void)
     }
     if (!scan_digits(e->d_name) || !scan_ulong(e->d_name, strlen(e->d_name), &id))
         return;
+    /* ctime as well: a message file recycled by qmail-clean keeps an
+       old atime until qmail-queue, which claimed it, renews it */
     if (stat(fname(&fn1, "mess", id, 1), &st) == -1 ||
-        recent <= st.st_atime + OSSIFIED)
+        recent <= st.st_atime + OSSIFIED || recent <= st.st_ctime + OSSIFIED)
         return;
     if (stat(fname(&fn1, "info", id, 1), &st) == 0 || errno != ENOENT)
         return;

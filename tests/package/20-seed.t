@@ -45,8 +45,8 @@ st() { ch stat -c '%U:%G %a' "$@"; }
 is "$(st /usr/sbin/qmail-queue)" "qmailq:qmail 4711" "qmail-queue is set-uid qmailq"
 is "$(st /var/lib/qmail/alias)" "alias:qmail 2755" "alias home alias:qmail 2755"
 q=/var/lib/qmail/queue
-is "$(st $q $q/mess/0 $q/mess/22 $q/todo $q/intd $q/pid $q/lock | tr '\n' ' ')" \
-    "$(printf 'qmailq:qmail %s ' 750 750 750 750 700 700 750)" "queue: qmailq's directories"
+is "$(st $q $q/mess/0 $q/mess/22 $q/todo $q/intd $q/pid $q/lock $q/recycle | tr '\n' ' ')" \
+    "$(printf 'qmailq:qmail %s ' 750 750 750 750 700 700 750 700)" "queue: qmailq's directories"
 is "$(st $q/info/0 $q/local/11 $q/remote/22 $q/bounce $q/spare | tr '\n' ' ')" \
     "$(printf 'qmails:qmail %s ' 700 700 700 700 700)" "queue: qmails's directories"
 is "$(st $q/lock/sendmutex $q/lock/tcpto $q/lock/trigger | tr '\n' ' ')" \

@@ -1,0 +1,163 @@
+/*
+ * qrecycle.c: queue/recycle, spares for qmail-queue (see qrecycle.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "qrecycle.h"
+
+#define SCAN_MAX (2 * QRECYCLE_SLOTS) /* names read to pick from */
+#define PUT_TRY 8                     /* slots tried before a pause */
+#define PUT_PAUSE 64                  /* puts removed after a full pool */
+
+/* "recycle/N" into BUF, which has room for any N */
+static void slot_name(char buf[64], unsigned long n)
+{
+    size_t len = sizeof QRECYCLE_DIR - 1;
+
+    memcpy(buf, QRECYCLE_DIR "/", len + 1);
+    len += 1 + fmt_ulong(buf + len + 1, n);
+    buf[len] = 0;
+}
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1 /* linux/fs.h, not in every libc's headers */
+#endif
+
+/* rename, but never over an existing TO (EEXIST).  The system call
+   itself: not every libc wraps renameat2 */
+static int move_new(const char *from, const char *to)
+{
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to,
+                        RENAME_NOREPLACE);
+}
+
+int qrecycle_list(qrecycle *r, unsigned long seed)
+{
+    static unsigned long all[SCAN_MAX];
+    DIR *d;
+    struct dirent *e;
+    size_t n = 0, i;
+    unsigned long v;
+
+    r->len = r->pos = 0;
+    d = opendir(QRECYCLE_DIR);
+    if (!d)
+        return 0;
+    while (n < SCAN_MAX && (e = readdir(d)))
+        if (scan_digits(e->d_name) &&
+            scan_ulong(e->d_name, strlen(e->d_name), &v))
+            all[n++] = v;
+    closedir(d);
+    for (i = 0; i < n && i < QRECYCLE_TRY; ++i)
+        r->name[r->len++] = all[(seed + i) % n];
+    return r->len > 0;
+}
+
+/* a spare we may write: a regular file of ours under one name */
+static int spare_ok(const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
+           st->st_uid == geteuid();
+}
+
+int qrecycle_claim(qrecycle *r, const char *to)
+{
+    static const struct timespec atime_now[2] = {{0, UTIME_NOW},
+                                                 {0, UTIME_OMIT}};
+    char from[64];
+    struct stat st;
+    int fd;
+
+    while (r->pos < r->len) {
+        slot_name(from, r->name[r->pos]);
+        if (move_new(from, to) == -1) {
+            if (errno == EEXIST)
+                return -1; /* the spare stays for the caller's next name */
+            if (errno == EINVAL || errno == ENOSYS)
+                break; /* no RENAME_NOREPLACE here: no pool */
+            ++r->pos;  /* another claimer was first */
+            continue;
+        }
+        ++r->pos;
+        fd = open(to, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd != -1) {
+            if (fstat(fd, &st) == 0 && spare_ok(&st) &&
+                (st.st_size == 0 || ftruncate(fd, 0) == 0) &&
+                futimens(fd, atime_now) == 0)
+                return fd;
+            close(fd);
+        }
+        unlink(to); /* given back: its other name, if any, stays */
+    }
+    r->pos = r->len;
+    errno = ENOENT;
+    return -1;
+}
+
+int qrecycle_open(qrecycle_pool *p)
+{
+    DIR *d = opendir(QRECYCLE_DIR);
+    struct dirent *e;
+    unsigned long v;
+
+    p->on = 0;
+    p->next = 0;
+    p->pause = 0;
+    if (!d)
+        return 0;
+    /* go on after the highest slot in use: the slots before it are
+       likely full */
+    while ((e = readdir(d)))
+        if (scan_digits(e->d_name) &&
+            scan_ulong(e->d_name, strlen(e->d_name), &v) &&
+            v < QRECYCLE_SLOTS && v >= p->next)
+            p->next = v + 1;
+    closedir(d);
+    p->next %= QRECYCLE_SLOTS;
+    p->on = 1;
+    return 1;
+}
+
+int qrecycle_put(qrecycle_pool *p, const char *fn, int cut)
+{
+    char to[64];
+    int i, r, e;
+
+    if (!p->on)
+        return unlink(fn);
+    if (p->pause) {
+        --p->pause;
+        return unlink(fn);
+    }
+    if (cut && truncate(fn, 0) == -1)
+        return unlink(fn); /* and ENOENT means FN is gone indeed */
+    for (i = 0; i < PUT_TRY; ++i) {
+        slot_name(to, p->next);
+        p->next = (p->next + 1) % QRECYCLE_SLOTS;
+        if (move_new(fn, to) == 0)
+            return 0;
+        if (errno != EEXIST)
+            break;
+    }
+    if (i == PUT_TRY) {
+        p->pause = PUT_PAUSE;
+        return unlink(fn);
+    }
+    if (errno == EINVAL || errno == ENOSYS) {
+        p->on = 0;
+        return unlink(fn);
+    }
+    e = errno;
+    r = unlink(fn);
+    if (r == 0 && e == ENOENT)
+        p->on = 0; /* FN was there, so recycle/ is gone */
+    return r;
+}

@@ -1,0 +1,67 @@
+/*
+ * qrecycle.h: queue/recycle, the emptied message and envelope files
+ * that qmail-clean keeps for qmail-queue.
+ *
+ * The same reason as for queue/spare (qspare.h): on some filesystems a
+ * new inode costs a scan of every recently freed one.  qmail-clean,
+ * instead of removing a finished mess/S/N (cut to length 0 first) or
+ * intd/N, renames it into one of QRECYCLE_SLOTS numbered slots of
+ * recycle/; qmail-queue claims a spare by renaming it to a name of its
+ * own and writes the new message or envelope into it.
+ *
+ * Many qmail-queue processes draw from the pool at once, so every move
+ * is a rename that refuses to replace its target (RENAME_NOREPLACE):
+ * of two processes that try the same spare only one gets it, and a
+ * slot is never filled twice.  A claimed spare is used only if it is a
+ * regular file of ours under one name: qmail-clean moves intd/N into
+ * the pool while todo/N, its second name, is still there, and that
+ * envelope must not be written until todo/N is gone.  Such a spare is
+ * given back by removing the claimer's name for it.
+ *
+ * A message file takes its id from its inode number.  A recycled inode
+ * carries an id that was used before, exactly as an inode the
+ * filesystem hands out again does; the pool holds only inodes whose
+ * mess/ name is gone, so no two messages in the queue share an id.
+ */
+#ifndef QRECYCLE_H
+#define QRECYCLE_H
+
+#include <stddef.h>
+
+#define QRECYCLE_DIR "recycle"
+#define QRECYCLE_SLOTS 256
+#define QRECYCLE_TRY 16 /* spares a claimer tries before it gives up */
+
+/* the consumer's view: up to QRECYCLE_TRY names read from the pool */
+typedef struct qrecycle {
+    unsigned long name[QRECYCLE_TRY];
+    size_t len, pos;
+} qrecycle;
+
+/* read the pool's names, starting at an entry chosen by SEED so that
+   concurrent claimers spread over it; 0 if there is no pool or it is
+   empty (claims then fail with ENOENT) */
+int qrecycle_list(qrecycle *r, unsigned long seed);
+/* claim a spare under the name TO, which must not exist.  Returns a
+   descriptor open for writing at offset 0 of an empty file, its atime
+   set to now; or -1 with errno EEXIST (TO exists: nothing was taken)
+   or ENOENT (no spare left: create the file instead) */
+int qrecycle_claim(qrecycle *r, const char *to);
+
+/* the producer, one process (qmail-clean) */
+typedef struct qrecycle_pool {
+    int on;
+    unsigned long next; /* the next slot to try */
+    unsigned pause;     /* puts left before a full pool is tried again */
+} qrecycle_pool;
+
+#define QRECYCLE_POOL_INIT {0, 0, 0}
+
+/* is there a pool to fill; 1 or 0 */
+int qrecycle_open(qrecycle_pool *p);
+/* FN is done with: cut to length 0 if CUT, then into a free slot, or
+   removed when there is no pool or no free slot.  0, or -1 with errno
+   as unlink(2) would set it for FN */
+int qrecycle_put(qrecycle_pool *p, const char *fn, int cut);
+
+#endif

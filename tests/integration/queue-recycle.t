@@ -1,0 +1,156 @@
+#!/bin/sh
+# queue/recycle (qmail-queue(5), qmail-clean(8)): qmail-clean renames
+# finished message files (cut to length 0) and envelopes into the pool;
+# qmail-queue takes spares from it, empties them, renews their access
+# time and never writes one that has a second name; a full pool, a
+# missing one and many qmail-queue processes at once all work.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mta.sh"
+inst_fresh
+trap 'mta_stop' EXIT
+uid=$(id -u) gid=$(id -g)
+H=$T/homes
+mkdir -p "$H/joe"
+printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
+"$QH/bin/qmail-newu"
+"$QH/bin/maildirmake" "$H/joe/Maildir"
+R=$QH/queue/recycle
+spares() { find "$R" -type f | wc -l; }
+delivered() { maildir_count "$H/joe/Maildir"; }
+# qq SENDER: queue the message on stdin for joe straight through
+# qmail-queue, envelope from SENDER
+qq() {
+    printf 'F%s\0Tjoe@test.example.org\0\0' "$1" > "$T/env$1"
+    "$QH/bin/qmail-queue" 1<"$T/env$1"
+}
+ok "$([ -d "$R" ] && [ "$(stat -c %a "$R")" = 700 ]; echo $?)" \
+    "install-instance made queue/recycle, mode 0700"
+
+# round 1: three big messages with a long sender, queued while the MTA
+# is down, are delivered; their files go into the pool
+long=$(printf 's%.0s' $(seq 1 200))
+for i in 1 2 3; do
+    { printf 'Subject: big %d\n\n' "$i"; seq 1 4000; } | qq "$long@a.example"
+done
+find "$QH/queue/mess" -type f -printf '%f\n' | sort > "$T/ids1"
+is "$(wc -l < "$T/ids1")" 3 "three messages queued"
+mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
+wait_for 30 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 3 ]"
+ok $? "three delivered"
+wait_for 30 queue_empty
+ok $? "the queue is empty"
+is "$(spares)" 6 "three message files and three envelopes are spares now"
+n=0 empty=0
+while read -r id; do
+    f=$(find "$R" -type f -inum "$id")
+    [ -n "$f" ] && n=$((n + 1))
+    [ -n "$f" ] && [ "$(stat -c %s "$f")" = 0 ] && empty=$((empty + 1))
+done < "$T/ids1"
+is "$n" 3 "each message file is in the pool (its inode, the message number)"
+is "$empty" 3 "each was cut to length 0"
+is "$(find "$R" -type f -size +0 | wc -l)" 3 "the envelopes keep their old contents"
+is "$(find "$R" -type f -links +1 | wc -l)" 0 "every spare has one name"
+names_ok=$(find "$R" -type f -printf '%f\n' | grep -cvx '[0-9]\{1,3\}')
+is "$names_ok" 0 "spares are named by slot numbers"
+
+# round 2: qmail-queue takes two spares for a small message with a short
+# sender, cuts both, and gives the message file the present access time
+mta_stop
+find "$R" -type f -exec stat -c %i {} + | sort > "$T/pool2"
+find "$R" -type f -exec touch -a -d '3 days ago' {} +
+printf 'Subject: small\n\nhello\n' > "$T/small"
+qq a@b.example < "$T/small"
+ok $? "qmail-queue accepts a message"
+id=$(find "$QH/queue/todo" -type f -printf '%f\n')
+is "$(grep -cx "$id" "$T/pool2")" 1 "its message number is a spare's inode"
+is "$(grep -cx "$(stat -c %i "$QH/queue/todo/$id")" "$T/pool2")" 1 \
+    "its envelope is a spare too"
+is "$(spares)" 4 "two spares were taken"
+mess=$QH/queue/mess/$((id % 23))/$id
+tail -n +2 "$mess" | cmp -s - "$T/small"
+ok $? "the message file holds exactly the new message"
+qpid=$(sed -n '1s/^Received: (qmail \([0-9]*\) invoked .*/\1/p' "$mess")
+printf 'u%s\0p%s\0Fa@b.example\0Tjoe@test.example.org\0' "$uid" "$qpid" |
+    cmp -s - "$QH/queue/todo/$id"
+ok $? "the envelope holds exactly the new records"
+age=$(($(date +%s) - $(stat -c %X "$mess")))
+ok "$([ "$age" -ge 0 ] && [ "$age" -lt 600 ]; echo $?)" \
+    "the message file's access time is the present (age $age s)"
+is "$(find "$QH/queue/pid" -type f | wc -l)" 0 "nothing is left in pid/"
+
+# round 3: a spare with a second name is never written
+for f in $(find "$R" -type f | tail -n +2); do rm "$f"; done
+f=$(find "$R" -type f)
+ln "$f" "$T/keep"
+cp "$T/keep" "$T/keep.copy"
+echo kept >> "$T/keep.copy"; echo kept >> "$T/keep"
+printf 'Subject: third\n\nhello\n' | qq c@d.example
+ok $? "qmail-queue accepts a message with only a doubly named spare about"
+cmp -s "$T/keep" "$T/keep.copy"
+ok $? "the doubly named spare was not written to"
+is "$(stat -c %h "$T/keep")" 1 "its pool name is gone, its other name stays"
+is "$(spares)" 0 "the pool is empty"
+is "$(find "$QH/queue/pid" -type f | wc -l)" 0 "nothing is left in pid/"
+
+# round 4: a full pool (256 slots) stays at 256 and mail still flows
+i=0
+while [ $i -lt 256 ]; do : > "$R/$i"; i=$((i + 1)); done
+mta_start ./Maildir/
+wait_for 30 queue_empty
+ok $? "the two queued messages are delivered with the pool full"
+is "$(delivered)" 5 "five delivered in all"
+is "$(spares)" 256 "the pool still holds 256 spares"
+ok "$(grep -q 'warning\|alert' "$T/send.log"; [ $? = 1 ]; echo $?)" \
+    "nothing to warn about"
+
+# round 5: without queue/recycle files are created and removed as before
+mta_stop
+rm -rf "$R"
+mta_start ./Maildir/
+printf 'Subject: six\n\nhello\n' | inject joe@test.example.org
+wait_for 30 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 6 ]"
+ok $? "delivered without queue/recycle"
+wait_for 30 queue_empty
+ok $? "and the queue is empty"
+ok "$([ ! -e "$R" ]; echo $?)" "the directory is not made again"
+ok "$(grep -q 'warning\|alert' "$T/send.log"; [ $? = 1 ]; echo $?)" \
+    "nothing to warn about"
+
+# round 6: four loops of qmail-queue at once, drawing on a pool that
+# qmail-clean refills meanwhile; every message arrives once and whole
+mta_stop
+mkdir -m 700 "$R"
+mta_start ./Maildir/
+loops=
+for l in 1 2 3 4; do
+    (
+        i=1
+        while [ $i -le 40 ]; do
+            k=$(((l * 37 + i * 11) % 300 + 1))
+            { printf 'Subject: m %s-%s-%s\n\n' "$l" "$i" "$k"; seq 1 "$k"
+              echo "end $l-$i"; } | qq "l$l@e.example" || echo "fail $l $i"
+            i=$((i + 1))
+        done
+    ) > "$T/loop$l" 2>&1 &
+    loops="$loops $!"
+done
+for p in $loops; do wait "$p"; done
+is "$(cat "$T"/loop*)" "" "all 160 injections succeeded"
+wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 166 ]"
+ok $? "all 160 delivered"
+bad=0
+for f in "$H"/joe/Maildir/new/*; do
+    s=$(sed -n 's/^Subject: m //p' "$f")
+    [ -n "$s" ] || continue
+    k=${s##*-} id=${s%-*}
+    [ "$(tail -n 1 "$f")" = "end $id" ] &&
+        [ "$(sed -n '/^$/,$p' "$f" | grep -c '^[0-9][0-9]*$')" = "$k" ] ||
+        bad=$((bad + 1))
+done
+is "$bad" 0 "each ends where it should, with all its lines"
+is "$(grep -h '^Subject: m ' "$H"/joe/Maildir/new/* | sort | uniq -d)" "" \
+    "none arrived twice"
+wait_for 30 queue_empty
+ok $? "the queue is empty"
+ok "$([ "$(spares)" -gt 0 ]; echo $?)" "the pool was refilled ($(spares) spares)"
+done_testing
