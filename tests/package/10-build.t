@@ -47,6 +47,19 @@ for b in "$D"/src/build/debian/bin/*; do
     [ -f "$X$t" ] && [ -x "$X$t" ] || bad="$bad $n"
 done
 is "$bad" "" "every built program is installed and linked from /var/lib/qmail/bin"
+# the programs started per message or connection: static PIEs with musl
+bad=
+for n in qmail-queue qmail-inject qmail-sendmail qmail-smtpd qmail-qmtpd qmail-qmqpd; do
+    f=$X/usr/sbin/$n; [ -f "$f" ] || f=$X/usr/bin/$n
+    h=$(readelf -lh "$f" 2>/dev/null)
+    echo "$h" | grep -q 'Type: *DYN' && ! echo "$h" | grep -q INTERP ||
+        bad="$bad $n"
+done
+is "$bad" "" "the per-message programs are static PIEs (no interpreter)"
+readelf -lh "$X/usr/sbin/qmail-send" | grep -q INTERP
+ok $? "the other programs are linked dynamically"
+field qmail Built-Using | grep -q '^musl (= [0-9]'
+ok $? "qmail's Built-Using names musl: $(field qmail Built-Using)"
 is "$(readlink "$X/var/lib/qmail/control")" /etc/qmail "control -> /etc/qmail"
 is "$(readlink "$X/var/lib/qmail/users")" /etc/qmail/users "users -> /etc/qmail/users"
 is "$(readlink "$X/usr/sbin/sendmail") $(readlink "$X/usr/lib/sendmail")" \
