@@ -39,6 +39,7 @@
 #define SLEEP_FOREVER 86400
 #define SLEEP_CLEANUP 76431
 #define SLEEP_SYSFAIL 123
+#define DONE_BATCH 32 /* finished messages handled in one turn */
 #define OSSIFIED 129600
 #define REPORT_MAX 10000
 #define RECORD_MAX 65536
@@ -834,34 +835,81 @@ out:
 }
 
 /* a message with no channel files left: bounce, then remove it */
-static void messdone(unsigned long id)
+/* is message id ready to go: no todo/, local/ or remote/ file left,
+   its info/ still there, its bounce (if any) injected; "end msg" is
+   logged then.  0: not now (and, after a failure, retried later) */
+static int messdone_ready(unsigned long id)
 {
     struct stat st;
     static const char *const dirs[2] = {"local", "remote"};
     int c;
 
     if (stat(fname(&fn1, "todo", id, 0), &st) == 0)
-        return;
+        return 0;
     for (c = 0; c < 2; ++c)
         if (stat(fname(&fn1, dirs[c], id, 1), &st) == 0)
-            return;
+            return 0;
     if (stat(fname(&fn1, "info", id, 1), &st) == -1)
-        return;
-    if (!injectbounce(id))
-        goto later;
-    LOGS("end msg ", num(id));
-    /* the message file goes first and info/N last: a crash in between
-       leaves info/N alone, which the next start finishes (pqadd) */
-    if (!clean("foop/", id))
-        goto later;
-    if (qspare_put(&spares, fname(&fn1, "info", id, 1)) == -1 &&
-        errno != ENOENT) {
-        LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
-        goto later;
+        return 0;
+    if (!injectbounce(id)) {
+        pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
+        return 0;
     }
-    return;
-later:
-    pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
+    LOGS("end msg ", num(id));
+    return 1;
+}
+
+/*
+ * The messages ids[0..n-1], ready, leave the queue.  The message files
+ * go first, in one round of pipelined foop requests to qmail-clean
+ * (each answered by one byte, in order; the requests fit in a pipe),
+ * and info/N last: a crash in between leaves info/N alone, which the
+ * next start finishes (pqadd).
+ */
+static void messdone_finish(const unsigned long *ids, size_t n)
+{
+    char reply[DONE_BATCH];
+    sa req = SA_INIT;
+    size_t i, got = 0;
+    ssize_t r;
+
+    for (i = 0; i < n; ++i)
+        if (!sa_cats(&req, "foop/") || !sa_catulong(&req, ids[i]) ||
+            !sa_0(&req)) {
+            nomem();
+            sa_free(&req);
+            for (i = 0; i < n; ++i)
+                pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            return;
+        }
+    if (write_all(5, req.s, req.len) == -1)
+        got = 0;
+    else
+        while (got < n && (r = read_all(6, reply + got, n - got)) > 0)
+            got += (size_t)r;
+    sa_free(&req);
+    if (got < n) {
+        if (!flagdying)
+            LOGS("alert: oh no! lost qmail-clean connection! dying...");
+        flagdying = flagexit = 1;
+    }
+    for (i = 0; i < n; ++i) {
+        if (i >= got) {
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            continue;
+        }
+        if (reply[i] != '+') {
+            LOGS("warning: qmail-clean unable to clean up foop/", num(ids[i]));
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            continue;
+        }
+        if (qspare_put(&spares, fname(&fn1, "info", ids[i], 1)) == -1 &&
+            errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s,
+                 "; will try again later");
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+        }
+    }
 }
 
 /* ---- jobs and passes (2.6) ---- */
@@ -1227,15 +1275,24 @@ static void cleanup_step(void)
 static void fail_step(void)
 {
     prioq_elt e;
+    unsigned long ids[DONE_BATCH];
+    size_t n = 0, i;
 
     if (prioq_min(&pqfail, &e) && e.dt <= recent) {
         prioq_delmin(&pqfail);
         pqadd(e.id);
     }
-    if (prioq_min(&pqdone, &e) && e.dt <= recent) {
+    /* the finished messages, DONE_BATCH at most in one turn; a message
+       can be in pqdone twice (each channel puts it there) */
+    while (n < DONE_BATCH && prioq_min(&pqdone, &e) && e.dt <= recent) {
         prioq_delmin(&pqdone);
-        messdone(e.id);
+        for (i = 0; i < n && ids[i] != e.id; ++i)
+            ;
+        if (i == n && messdone_ready(e.id))
+            ids[n++] = e.id;
     }
+    if (n)
+        messdone_finish(ids, n);
 }
 
 /* start deliveries while slots are free and the spawn takes commands
