@@ -25,6 +25,10 @@ cc -O2 -o "$B/injloop" "$TOP/tests/bench/injloop.c"
 cc -O2 -o "$B/execrate" "$TOP/tests/bench/execrate.c"
 printf 'int main(void) { return 0; }\n' > "$B/noop.c"
 cc -O2 -o "$B/noop" "$B/noop.c"
+# the same no-op linked statically with musl, as the per-message
+# programs are (Makefile, STATIC_PROGS), where musl-gcc is there
+rm -f "$B/noop-musl"
+command -v musl-gcc >/dev/null && musl-gcc -O2 -static -o "$B/noop-musl" "$B/noop.c"
 
 now() { date +%s.%N; }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
@@ -77,6 +81,8 @@ echo bench.example.org > "$QH/control/me"
 echo bench.example.org > "$QH/control/rcpthosts"
 F1=$("$B/fsyncrate" "$QH/queue" 5)
 E1=$("$B/execrate" "$B/noop" 3)
+E1S=
+[ -x "$B/noop-musl" ] && E1S=$("$B/execrate" "$B/noop-musl" 3)
 
 maildir_fresh() {
     rm -rf "$MD"
@@ -106,6 +112,7 @@ printf '=u1:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$B/homes/u1" \
 out "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(uname -m), $(nproc) cores, $(df -T "$QH" | awk 'NR==2{print $2}')"
 out "F1 (create+write 300 B+fsync+rename, one writer): $F1 /s"
 out "E1 (start a dynamically linked no-op and wait, one process): $E1 /s"
+[ -n "$E1S" ] && out "E1s (the same, linked statically with musl): $E1S /s"
 if want local; then
     mta_up
     local_run
