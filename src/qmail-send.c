@@ -834,7 +834,6 @@ out:
     return ok;
 }
 
-/* a message with no channel files left: bounce, then remove it */
 /* is message id ready to go: no todo/, local/ or remote/ file left,
    its info/ still there, its bounce (if any) injected; "end msg" is
    logged then.  0: not now (and, after a failure, retried later) */
