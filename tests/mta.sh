@@ -81,3 +81,14 @@ as_user() {
 
 # files in a maildir's new/ whose content matches a pattern
 maildir_grep() { grep -l -e "$2" "$1"/new/* 2>/dev/null | wc -l; }
+
+# the only local user NAME: the caller's account, home $T/homes/NAME
+# with a Maildir (users/assign, qmail-newu); sets H=$T/homes and uid, gid
+only_user() {
+    uid=$(id -u) gid=$(id -g) H=$T/homes
+    mkdir -p "$H/$1"
+    printf '=%s:%s:%s:%s:%s:::\n.\n' "$1" "$ME" "$uid" "$gid" "$H/$1" \
+        > "$QH/users/assign"
+    "$QH/bin/qmail-newu"
+    "$QH/bin/maildirmake" "$H/$1/Maildir"
+}

@@ -29,12 +29,7 @@ send_stop() {
     MTA_PID=
 }
 trap 'send_stop' EXIT
-uid=$(id -u) gid=$(id -g)
-H=$T/homes
-mkdir -p "$H/joe"
-printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
-"$QH/bin/qmail-newu"
-"$QH/bin/maildirmake" "$H/joe/Maildir"
+only_user joe
 TR="strace -f -qq -e trace=openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve"
 
 # ten messages queued while qmail-send is down, one of them traced

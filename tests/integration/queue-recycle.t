@@ -8,12 +8,7 @@
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
 trap 'mta_stop' EXIT
-uid=$(id -u) gid=$(id -g)
-H=$T/homes
-mkdir -p "$H/joe"
-printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
-"$QH/bin/qmail-newu"
-"$QH/bin/maildirmake" "$H/joe/Maildir"
+only_user joe
 R=$QH/queue/recycle
 spares() { find "$R" -type f | wc -l; }
 delivered() { maildir_count "$H/joe/Maildir"; }

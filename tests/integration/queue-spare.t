@@ -9,12 +9,7 @@
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
 trap 'mta_stop' EXIT
-uid=$(id -u) gid=$(id -g)
-H=$T/homes
-mkdir -p "$H/joe"
-printf '=joe:%s:%s:%s:%s:::\n.\n' "$ME" "$uid" "$gid" "$H/joe" > "$QH/users/assign"
-"$QH/bin/qmail-newu"
-"$QH/bin/maildirmake" "$H/joe/Maildir"
+only_user joe
 echo 0 > "$QH/control/concurrencyremote"
 S=$QH/queue/spare
 ino() { stat -c %i "$1"; }
