@@ -96,7 +96,8 @@ $(M)/libqmail.a: $(MUSL_LIB_OBJ)
 
 # a static PIE by hand: Debian's musl-gcc.specs knows only -static,
 # which gives a fixed load address
-$(addprefix $(O)/bin/,$(STATIC_PROGS)): $(O)/bin/%: $(M)/obj/%.o $(M)/libqmail.a
+$(addprefix $(O)/bin/,$(STATIC_PROGS)): $(O)/bin/%: $(M)/obj/%.o $(M)/libqmail.a \
+                                         $(O)/linkmode
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(LDFLAGS) -nostartfiles \
 	    -Wl,-static,-pie,--no-dynamic-linker,-z,text -o $@ \
@@ -128,7 +129,14 @@ $(O)/libqmail.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/bin/%: $(O)/obj/%.o $(O)/libqmail.a
+# how the programs are linked (STATIC, below), rewritten only when it
+# changes, so that a change relinks them
+$(O)/linkmode: FORCE
+	@mkdir -p $(O)
+	@echo 'STATIC=$(STATIC) MUSL_CC=$(MUSL_CC) SANITIZE=$(SANITIZE)' > $@.new
+	@cmp -s $@.new $@ 2>/dev/null && rm -f $@.new || mv $@.new $@
+
+$(O)/bin/%: $(O)/obj/%.o $(O)/libqmail.a $(O)/linkmode
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libqmail.a $(LIBS)
 

@@ -38,10 +38,24 @@ printf '+inproc-:%s:%s:%s:%s:-::\n.\n' $R "$RU" "$RG" "$H" >"$QH/users/assign"
 "$B/qmail-newu"
 ok $? "users/assign: inproc- belongs to $R"
 
-# the program records what it got; ls runs in a child of the shell, so
-# /proc/$$/fd is the shell's own table, as qmail-local left it
+# the program records what it got.  The descriptors are those its child
+# fdprobe.py inherits: probed with fstat, which opens nothing (listing
+# /proc/$$/fd from the shell raced with the shell's own pipe and
+# redirection descriptors)
+cat >"$H/fdprobe.py" <<'EOF'
+import os
+fds = []
+for fd in range(1024):
+    try:
+        os.fstat(fd)
+        fds.append(str(fd))
+    except OSError:
+        pass
+print(" ".join(fds), end=" ")
+EOF
+chmod 644 "$H/fdprobe.py"
 cat >"$H/.qmail-default" <<'EOF'
-|ls /proc/$$/fd | tr '\n' ' ' >"$HOME/$EXT.fds"; grep -E '^(Uid|Gid|Groups|SigBlk|SigIgn|Umask):' /proc/self/status >"$HOME/$EXT.status"; cat /proc/$PPID/comm >"$HOME/$EXT.comm"; env | grep -v '^UFLINE=' | sort >"$HOME/$EXT.env"
+|python3 "$HOME/fdprobe.py" >"$HOME/$EXT.fds"; grep -E '^(Uid|Gid|Groups|SigBlk|SigIgn|Umask):' /proc/self/status >"$HOME/$EXT.status"; cat /proc/$PPID/comm >"$HOME/$EXT.comm"; env | grep -v '^UFLINE=' | sort >"$HOME/$EXT.env"
 EOF
 chown $R "$H/.qmail-default"
 chmod 644 "$H/.qmail-default"

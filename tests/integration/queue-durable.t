@@ -30,7 +30,7 @@ send_stop() {
 }
 trap 'send_stop' EXIT
 only_user joe
-TR="strace -f -qq -e trace=openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve"
+TR="strace -f -qq -e trace=open,openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve"
 
 # ten messages queued while qmail-send is down, one of them traced
 for i in 1 2 3 4 5 6 7 8 9; do
@@ -95,8 +95,9 @@ def fdnames(tr):
     """for each record, the file name its fd argument refers to"""
     names, res = {}, []
     for pid, call, args, ret in tr:
-        if call == "openat" and ret >= 0:
-            m = re.match(r'AT_FDCWD, "([^"]*)"', args)
+        # open(2) from the programs linked with musl, openat(2) from glibc
+        if call in ("open", "openat") and ret >= 0:
+            m = re.match(r'(?:AT_FDCWD, )?"([^"]*)"', args)
             names[(pid, ret)] = m.group(1) if m else "?"
         fd = None
         if call in ("fsync", "fdatasync", "syncfs", "close", "write"):
@@ -152,8 +153,8 @@ def send_checks(t, spare, round):
             cut += sum(1 for k in made
                        if any(x[1] == "ftruncate" and x[3] == 0 for x in t[max(0, k - 6):k]))
         else:
-            made = [k for k, r in enumerate(t) if r[1] == "openat" and r[3] >= 0 and
-                    "O_CREAT" in r[2] and any(n in r[2] for n in names)]
+            made = [k for k, r in enumerate(t) if r[1] in ("open", "openat") and
+                    r[3] >= 0 and "O_CREAT" in r[2] and any(n in r[2] for n in names)]
         gone = first(t, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2])
         if len(made) != 2 or gone is None:
             continue
