@@ -87,7 +87,8 @@ int qrecycle_claim(qrecycle *r, const char *to)
             continue;
         }
         ++r->pos;
-        fd = open(to, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO put there must not hang us */
+        fd = open(to, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd != -1) {
             if (fstat(fd, &st) == 0 && spare_ok(&st) &&
                 (st.st_size == 0 || ftruncate(fd, 0) == 0) &&
@@ -95,7 +96,9 @@ int qrecycle_claim(qrecycle *r, const char *to)
                 return fd;
             close(fd);
         }
-        unlink(to); /* given back: its other name, if any, stays */
+        /* given back: its other name, if any, stays */
+        if (unlink(to) == -1 && errno == EISDIR)
+            rmdir(to);
     }
     r->pos = r->len;
     errno = ENOENT;

@@ -87,13 +87,24 @@ is "$(stat -c %h "$T/keep")" 1 "its pool name is gone, its other name stays"
 is "$(spares)" 0 "the pool is empty"
 is "$(find "$QH/queue/pid" -type f | wc -l)" 0 "nothing is left in pid/"
 
+# round 3b: a FIFO and a directory in the pool neither hang qmail-queue
+# nor stay behind in pid/ or intd/
+mkfifo "$R/1"
+mkdir "$R/2"
+printf 'Subject: odd\n\nhello\n' | timeout 20 "$QH/bin/qmail-queue" 1<"$T/envc@d.example"
+ok $? "qmail-queue accepts a message with only a FIFO and a directory about"
+is "$(ls "$R" | wc -l)" 0 "both left the pool"
+is "$(find "$QH/queue/pid" "$QH/queue/intd" ! -type f -mindepth 1 | wc -l)" 0 \
+    "and are not left in pid/ or intd/"
+is "$(find "$QH/queue/todo" -type f | wc -l)" 3 "three messages queued now"
+
 # round 4: a full pool (256 slots) stays at 256 and mail still flows
 i=0
 while [ $i -lt 256 ]; do : > "$R/$i"; i=$((i + 1)); done
 mta_start ./Maildir/
 wait_for 30 queue_empty
-ok $? "the two queued messages are delivered with the pool full"
-is "$(delivered)" 5 "five delivered in all"
+ok $? "the three queued messages are delivered with the pool full"
+is "$(delivered)" 6 "six delivered in all"
 is "$(spares)" 256 "the pool still holds 256 spares"
 ok "$(grep -q 'warning\|alert' "$T/send.log"; [ $? = 1 ]; echo $?)" \
     "nothing to warn about"
@@ -103,7 +114,7 @@ mta_stop
 rm -rf "$R"
 mta_start ./Maildir/
 printf 'Subject: six\n\nhello\n' | inject joe@test.example.org
-wait_for 30 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 6 ]"
+wait_for 30 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 7 ]"
 ok $? "delivered without queue/recycle"
 wait_for 30 queue_empty
 ok $? "and the queue is empty"
@@ -131,7 +142,7 @@ for l in 1 2 3 4; do
 done
 for p in $loops; do wait "$p"; done
 is "$(cat "$T"/loop*)" "" "all 160 injections succeeded"
-wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 166 ]"
+wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 167 ]"
 ok $? "all 160 delivered"
 bad=0
 for f in "$H"/joe/Maildir/new/*; do
