@@ -129,7 +129,7 @@ $(O)/libqmail.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# how the programs are linked (STATIC, below), rewritten only when it
+# how the programs are linked (STATIC, above), rewritten only when it
 # changes, so that a change relinks them
 $(O)/linkmode: FORCE
 	@mkdir -p $(O)

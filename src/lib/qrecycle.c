@@ -12,6 +12,7 @@
 
 #include "fmt.h"
 #include "qrecycle.h"
+#include "qspare.h"
 
 #define SCAN_MAX (2 * QRECYCLE_SLOTS) /* names read to pick from */
 #define PUT_TRY 8                     /* slots tried before a pause */
@@ -61,13 +62,6 @@ int qrecycle_list(qrecycle *r, unsigned long seed)
     return r->len > 0;
 }
 
-/* a spare we may write: a regular file of ours under one name */
-static int spare_ok(const struct stat *st)
-{
-    return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
-           st->st_uid == geteuid();
-}
-
 int qrecycle_claim(qrecycle *r, const char *to)
 {
     static const struct timespec atime_now[2] = {{0, UTIME_NOW},
@@ -90,7 +84,7 @@ int qrecycle_claim(qrecycle *r, const char *to)
         /* O_NONBLOCK: a FIFO put there must not hang us */
         fd = open(to, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd != -1) {
-            if (fstat(fd, &st) == 0 && spare_ok(&st) &&
+            if (fstat(fd, &st) == 0 && qspare_ok(&st) &&
                 (st.st_size == 0 || ftruncate(fd, 0) == 0) &&
                 futimens(fd, atime_now) == 0)
                 return fd;

@@ -20,8 +20,7 @@ static int spare_name(const qspare *p, sa *fn, unsigned long n)
            sa_0(fn);
 }
 
-/* a usable spare: a regular file of ours under one name */
-static int spare_ok(const struct stat *st)
+int qspare_ok(const struct stat *st)
 {
     return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
            st->st_uid == geteuid();
@@ -60,7 +59,7 @@ int qspare_open(qspare *p, const char *dir, size_t max)
             continue;
         if (n >= p->next)
             p->next = n + 1;
-        if (spare_ok(&st) && p->len < p->cap)
+        if (qspare_ok(&st) && p->len < p->cap)
             p->name[p->len++] = n;
         else
             unlink(fn.s);
@@ -81,7 +80,7 @@ int qspare_take(qspare *p, sa *fn)
         fd = open(fn->s, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd == -1)
             continue; /* gone: try the next */
-        if (fstat(fd, &st) == 0 && spare_ok(&st))
+        if (fstat(fd, &st) == 0 && qspare_ok(&st))
             return fd;
         close(fd);
         unlink(fn->s);

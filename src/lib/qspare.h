@@ -19,6 +19,7 @@
 #define QSPARE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "sa.h"
 
@@ -43,5 +44,9 @@ int qspare_place(int fd, const sa *fn, const char *to);
 /* FN is done with: into the pool, or removed when the pool is off or
    full; 0, or -1 with errno as unlink(2) would set it */
 int qspare_put(qspare *p, const char *fn);
+
+/* a usable spare: a regular file of ours (the effective uid) under one
+   name; queue/recycle's claims use the same rule */
+int qspare_ok(const struct stat *st);
 
 #endif
