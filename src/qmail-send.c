@@ -837,9 +837,15 @@ out:
 /* is message id ready to go: no todo/, local/ or remote/ file left,
    its info/ still there, its bounce (if any) injected; "end msg" is
    logged then.  0: not now (and, after a failure, retried later) */
+static int ts_after(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
 static int messdone_ready(unsigned long id)
 {
-    struct stat st;
+    struct stat st, ms;
     static const char *const dirs[2] = {"local", "remote"};
     int c;
 
@@ -850,6 +856,21 @@ static int messdone_ready(unsigned long id)
             return 0;
     if (stat(fname(&fn1, "info", id, 1), &st) == -1)
         return 0;
+    /* an info/N that a crash left after its message files had gone
+       (messdone_finish): the number, its inode recycled, may already be
+       a newer message's, whose file qmail-queue linked after info/N was
+       written; that message must not be touched.  Only info/N goes */
+    if (stat(fname(&fn2, "mess", id, 1), &ms) == -1 ? errno == ENOENT
+                                                    : ts_after(&ms.st_ctim,
+                                                               &st.st_mtim)) {
+        if (qspare_put(&spares, fname(&fn1, "info", id, 1)) == -1 &&
+            errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s,
+                 "; will try again later");
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
+        }
+        return 0;
+    }
     if (!injectbounce(id)) {
         pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
         return 0;
@@ -859,57 +880,57 @@ static int messdone_ready(unsigned long id)
 }
 
 /*
- * The messages ids[0..n-1], ready, leave the queue: info/N first, then
- * the message files, in one round of pipelined foop requests to
- * qmail-clean (each answered by one byte, in order; the requests fit in
- * a pipe).  In this order a crash in between leaves only a message file
- * with neither info/ nor todo/, which the 36-hour sweep removes.  The
- * other order would leave an info/N that the next start finishes with a
- * foop of its own, while a new message may already have been given the
- * number N (its inode recycled, or handed out again by the filesystem)
- * and be half written: that foop would take its files away.
+ * The messages ids[0..n-1], ready, leave the queue.  The message files
+ * go first, in one round of pipelined foop requests to qmail-clean
+ * (each answered by one byte, in order; the requests fit in a pipe),
+ * and info/N last: a crash in between leaves info/N alone, which the
+ * next start finishes (pqadd, then messdone_ready, which sees that the
+ * number may have been given to a newer message meanwhile).
  */
 static void messdone_finish(const unsigned long *ids, size_t n)
 {
     char reply[DONE_BATCH];
-    unsigned long go[DONE_BATCH];
     sa req = SA_INIT;
-    size_t i, m = 0, got = 0;
+    size_t i, got = 0;
     ssize_t r;
 
+    for (i = 0; i < n; ++i)
+        if (!sa_cats(&req, "foop/") || !sa_catulong(&req, ids[i]) ||
+            !sa_0(&req)) {
+            nomem();
+            sa_free(&req);
+            for (i = 0; i < n; ++i)
+                pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            return;
+        }
+    if (write_all(5, req.s, req.len) == -1)
+        got = 0;
+    else
+        while (got < n && (r = read_all(6, reply + got, n - got)) > 0)
+            got += (size_t)r;
+    sa_free(&req);
+    if (got < n) {
+        if (!flagdying)
+            LOGS("alert: oh no! lost qmail-clean connection! dying...");
+        flagdying = flagexit = 1;
+    }
     for (i = 0; i < n; ++i) {
+        if (i >= got) {
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            continue;
+        }
+        if (reply[i] != '+') {
+            LOGS("warning: qmail-clean unable to clean up foop/", num(ids[i]));
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            continue;
+        }
         if (qspare_put(&spares, fname(&fn1, "info", ids[i], 1)) == -1 &&
             errno != ENOENT) {
             LOGS("warning: unable to unlink ", fn1.s,
                  "; will try again later");
             pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-            continue;
         }
-        go[m++] = ids[i];
     }
-    for (i = 0; i < m; ++i)
-        if (!sa_cats(&req, "foop/") || !sa_catulong(&req, go[i]) ||
-            !sa_0(&req)) {
-            nomem(); /* the files are left to the 36-hour sweep */
-            sa_free(&req);
-            return;
-        }
-    if (!m)
-        return;
-    if (write_all(5, req.s, req.len) == 0)
-        while (got < m && (r = read_all(6, reply + got, m - got)) > 0)
-            got += (size_t)r;
-    sa_free(&req);
-    if (got < m) {
-        if (!flagdying)
-            LOGS("alert: oh no! lost qmail-clean connection! dying...");
-        flagdying = flagexit = 1;
-    }
-    /* a message file that could not be removed is left to the sweep:
-       with info/N gone, messdone would find nothing to do */
-    for (i = 0; i < got; ++i)
-        if (reply[i] != '+')
-            LOGS("warning: qmail-clean unable to clean up foop/", num(go[i]));
 }
 
 /* ---- jobs and passes (2.6) ---- */

@@ -161,9 +161,8 @@ ok $? "the queue is empty"
 ok "$([ "$(spares)" -gt 0 ]; echo $?)" "the pool was refilled ($(spares) spares)"
 
 # round 7: qmail-send finishes many messages in one round of requests to
-# qmail-clean, info/N before the message file (spec order); one whose
-# message file cannot be removed (immutable) is warned about, and that
-# file is left, with no info/ file, for the 36-hour sweep
+# qmail-clean; one whose message file cannot be removed (immutable) is
+# kept with its info/ file, is warned about, and leaves at the next start
 mta_stop
 for i in $(seq 1 12); do
     printf 'Subject: b%s\n\nhello\n' "$i" | qq b@e.example
@@ -180,15 +179,16 @@ wait_for 60 sh -c "[ \$(find '$QH/queue/mess' -type f | wc -l) -le 1 ]"
 ok $? "eleven message files are gone"
 wait_for 30 grep -q "^warning: qmail-clean unable to clean up foop/$sid\$" "$T/send.log"
 ok $? "the twelfth is warned about: qmail-clean unable to clean up foop/$sid"
-ok "$([ ! -e "$QH/queue/info/$((sid % 23))/$sid" ]; echo $?)" \
-    "its info/ file went first"
-ok "$([ -f "$stuck" ]; echo $?)" "its message file is left for the 36-hour sweep"
+ok "$([ -f "$QH/queue/info/$((sid % 23))/$sid" ]; echo $?)" "its info/ file stays"
 is "$(grep -c '^end msg ' "$T/send.log")" 12 "end msg logged for each of the twelve"
 is "$(grep '^end msg ' "$T/send.log" | sort | uniq -d)" "" "once each"
 mta_stop
-mta_start ./Maildir/
-is "$(grep -c "^end msg $sid\$" "$T/send.log")" 0 "a restart does not finish it again"
-mta_stop
 chattr -i "$stuck"
-rm -f "$stuck"
+# chattr changed the message file's ctime: info/N must stay the newer, or
+# qmail-send takes the number for a newer message's and keeps off it
+touch "$QH/queue/info/$((sid % 23))/$sid"
+mta_start ./Maildir/
+wait_for 30 queue_empty
+ok $? "after a restart it leaves the queue"
+ok "$(grep -q "^end msg $sid\$" "$T/send.log"; echo $?)" "end msg $sid"
 done_testing
