@@ -290,38 +290,6 @@ static void reread(void)
     }
 }
 
-/* ---- qmail-clean ---- */
-
-static int clean(const char *what, unsigned long id)
-{
-    char c;
-    sa req = SA_INIT;
-    ssize_t r;
-    int ok;
-
-    ok = sa_cats(&req, what) && sa_catulong(&req, id) && sa_0(&req);
-    if (!ok) {
-        nomem();
-        return 0;
-    }
-    if (write_all(5, req.s, req.len) == -1 || (r = read_all(6, &c, 1)) != 1) {
-        sa_free(&req);
-        if (!flagdying)
-            LOGS("alert: oh no! lost qmail-clean connection! dying...");
-        flagdying = flagexit = 1;
-        return 0;
-    }
-    if (c != '+') {
-        req.len--;
-        if (sa_0(&req))
-            LOGS("warning: qmail-clean unable to clean up ", req.s);
-        sa_free(&req);
-        return 0;
-    }
-    sa_free(&req);
-    return 1;
-}
-
 /* ---- queue insertion ---- */
 
 static void pq_insert(prioq *q, time_t t, unsigned long id)
@@ -330,7 +298,147 @@ static void pq_insert(prioq *q, time_t t, unsigned long id)
         nomem();
 }
 
-/* at start: each message in info/ goes into the heaps of its channels */
+/* ---- qmail-clean ---- */
+
+/*
+ * Requests go to qmail-clean (fd 5) as they arise, several in one
+ * write.  Its replies, one byte each and in order, are read from fd 6
+ * when poll says they are there; cq remembers what each unanswered
+ * request was for.  The loop waits for an answer only when todo/ names
+ * a message about whose number a request is unanswered (clean_settle):
+ * a foop for an older message of that number, whose info/N must go
+ * before the new message's is written, or the removal of this very
+ * todo/N, met again by a new scan of todo/.
+ */
+#define CQ_MAX 256
+enum { CQ_TODO, CQ_DONE, CQ_SWEEP };
+static struct cqe {
+    unsigned long id;
+    unsigned char kind;
+    unsigned char chans; /* CQ_TODO: bit c for a file of channel c */
+} cq[CQ_MAX];
+static size_t cqhead, cqlen;
+static const char *const cqwhat[3] = {"todo/", "foop/", "foop/"};
+
+static void clean_lost(void)
+{
+    if (!flagdying)
+        LOGS("alert: oh no! lost qmail-clean connection! dying...");
+    flagdying = flagexit = 1;
+    cqlen = 0; /* what they were for is left to the next start */
+}
+
+/* the reply r to the oldest unanswered request */
+static void clean_reply(char r)
+{
+    struct cqe e = cq[cqhead];
+    int c;
+
+    cqhead = (cqhead + 1) % CQ_MAX;
+    --cqlen;
+    if (r != '+') {
+        LOGS("warning: qmail-clean unable to clean up ", cqwhat[e.kind],
+             num(e.id));
+        if (e.kind == CQ_DONE)
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
+        return; /* CQ_TODO: todo/N stays, to be preprocessed again */
+    }
+    if (e.kind == CQ_TODO) {
+        for (c = 0; c < NCHAN; ++c)
+            if (e.chans & (1u << c))
+                pq_insert(&ch[c].pq, recent, e.id);
+        if (!e.chans)
+            pq_insert(&pqdone, recent, e.id);
+    } else if (e.kind == CQ_DONE &&
+               qspare_put(&spares, fname(&fn1, "info", e.id, 1)) == -1 &&
+               errno != ENOENT) {
+        LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
+        pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
+    }
+}
+
+/* the replies that one read brings (it waits if none is there yet) */
+static void clean_take(void)
+{
+    char buf[CQ_MAX];
+    ssize_t r, i;
+
+    if (!cqlen)
+        return;
+    r = read(6, buf, cqlen);
+    if (r == -1 && errno == EINTR)
+        return;
+    if (r <= 0) {
+        clean_lost();
+        return;
+    }
+    for (i = 0; i < r; ++i)
+        clean_reply(buf[i]);
+}
+
+/* until at most left requests are unanswered */
+static void clean_wait(size_t left)
+{
+    while (cqlen > left)
+        clean_take();
+}
+
+/* requests of one kind for ids[0..n-1], n <= CQ_MAX; for CQ_TODO,
+   chans[i] says which channels ids[i] has files for */
+static void clean_send(int kind, const unsigned long *ids,
+                       const unsigned char *chans, size_t n)
+{
+    sa req = SA_INIT;
+    size_t i;
+
+    if (!n || flagdying)
+        return;
+    if (cqlen + n > CQ_MAX)
+        clean_wait(CQ_MAX - n);
+    for (i = 0; i < n; ++i)
+        if (!sa_cats(&req, cqwhat[kind]) || !sa_catulong(&req, ids[i]) ||
+            !sa_0(&req)) {
+            nomem();
+            sa_free(&req);
+            for (i = 0; kind == CQ_DONE && i < n; ++i)
+                pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            return; /* CQ_TODO: todo/N stays, to be preprocessed again */
+        }
+    if (write_all(5, req.s, req.len) == -1) {
+        sa_free(&req);
+        clean_lost();
+        return;
+    }
+    sa_free(&req);
+    for (i = 0; i < n; ++i) {
+        struct cqe *e = &cq[(cqhead + cqlen++) % CQ_MAX];
+        e->id = ids[i];
+        e->kind = (unsigned char)kind;
+        e->chans = chans ? chans[i] : 0;
+    }
+}
+
+/* 1 + the kind of an unanswered request about message id; 0: none */
+static int clean_pending(unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < cqlen; ++i)
+        if (cq[(cqhead + i) % CQ_MAX].id == id)
+            return 1 + cq[(cqhead + i) % CQ_MAX].kind;
+    return 0;
+}
+
+/* until no request about message id is unanswered */
+static void clean_settle(unsigned long id)
+{
+    while (clean_pending(id))
+        clean_take();
+}
+
+/* ---- the queue at start ---- */
+
+/* each message in info/ goes into the heaps of its channels */
 static void pqadd(unsigned long id)
 {
     struct stat st;
@@ -629,7 +737,9 @@ static int batch_dirsync(void)
 /* steps 7 to 9 for the whole batch */
 static void batch_commit(void)
 {
-    size_t i;
+    unsigned long ids[TODO_BATCH];
+    unsigned char chans[TODO_BATCH];
+    size_t i, n;
     int c, dirs_ok;
 
     for (c = 0, i = 0; i < nbatch; ++i)
@@ -642,15 +752,20 @@ static void batch_commit(void)
                 batch[i].ok = 0;
         dirs_ok = batch_dirsync();
     }
+    /* todo/N goes for every message now safely in place; each is queued
+       for its channels once qmail-clean has done that (clean_reply) */
+    for (n = 0, i = 0; dirs_ok && i < nbatch; ++i)
+        if (batch[i].ok) {
+            ids[n] = batch[i].id;
+            chans[n] = 0;
+            for (c = 0; c < NCHAN; ++c)
+                if (batch[i].fd[c] != -1)
+                    chans[n] |= (unsigned char)(1u << c);
+            ++n;
+        }
+    clean_send(CQ_TODO, ids, chans, n);
     for (i = 0; i < nbatch; ++i) {
         struct pre *p = &batch[i];
-        if (p->ok && dirs_ok && clean("todo/", p->id)) {
-            for (c = 0; c < NCHAN; ++c)
-                if (p->fd[c] != -1)
-                    pq_insert(&ch[c].pq, recent, p->id);
-            if (p->fd[CH_LOCAL] == -1 && p->fd[CH_REMOTE] == -1)
-                pq_insert(&pqdone, recent, p->id);
-        }
         if (p->infofd != -1)
             close(p->infofd);
         qfile_drop(&p->sp[NCHAN]);
@@ -697,6 +812,12 @@ static void todo_step(void)
         if (!scan_digits(e->d_name) ||
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
+        /* a request about this number unanswered: see qmail-clean above */
+        if (clean_pending(id) == CQ_TODO + 1) {
+            clean_settle(id);
+            continue; /* met again, and gone now */
+        }
+        clean_settle(id);
         p = &batch[nbatch++];
         p->id = id;
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
@@ -881,56 +1002,15 @@ static int messdone_ready(unsigned long id)
 
 /*
  * The messages ids[0..n-1], ready, leave the queue.  The message files
- * go first, in one round of pipelined foop requests to qmail-clean
- * (each answered by one byte, in order; the requests fit in a pipe),
- * and info/N last: a crash in between leaves info/N alone, which the
- * next start finishes (pqadd, then messdone_ready, which sees that the
- * number may have been given to a newer message meanwhile).
+ * go first, by foop requests to qmail-clean, and info/N last, when the
+ * answer has come (clean_reply): a crash in between leaves info/N
+ * alone, which the next start finishes (pqadd, then messdone_ready,
+ * which sees that the number may have been given to a newer message
+ * meanwhile).
  */
 static void messdone_finish(const unsigned long *ids, size_t n)
 {
-    char reply[DONE_BATCH];
-    sa req = SA_INIT;
-    size_t i, got = 0;
-    ssize_t r;
-
-    for (i = 0; i < n; ++i)
-        if (!sa_cats(&req, "foop/") || !sa_catulong(&req, ids[i]) ||
-            !sa_0(&req)) {
-            nomem();
-            sa_free(&req);
-            for (i = 0; i < n; ++i)
-                pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-            return;
-        }
-    if (write_all(5, req.s, req.len) == -1)
-        got = 0;
-    else
-        while (got < n && (r = read_all(6, reply + got, n - got)) > 0)
-            got += (size_t)r;
-    sa_free(&req);
-    if (got < n) {
-        if (!flagdying)
-            LOGS("alert: oh no! lost qmail-clean connection! dying...");
-        flagdying = flagexit = 1;
-    }
-    for (i = 0; i < n; ++i) {
-        if (i >= got) {
-            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-            continue;
-        }
-        if (reply[i] != '+') {
-            LOGS("warning: qmail-clean unable to clean up foop/", num(ids[i]));
-            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-            continue;
-        }
-        if (qspare_put(&spares, fname(&fn1, "info", ids[i], 1)) == -1 &&
-            errno != ENOENT) {
-            LOGS("warning: unable to unlink ", fn1.s,
-                 "; will try again later");
-            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-        }
-    }
+    clean_send(CQ_DONE, ids, 0, n);
 }
 
 /* ---- jobs and passes (2.6) ---- */
@@ -1288,7 +1368,7 @@ static void cleanup_step(void)
         return;
     if (stat(fname(&fn1, "todo", id, 0), &st) == 0 || errno != ENOENT)
         return;
-    clean("foop/", id);
+    clean_send(CQ_SWEEP, &id, 0, 1);
 }
 
 /* ---- the loop ---- */
@@ -1309,7 +1389,8 @@ static void fail_step(void)
         prioq_delmin(&pqdone);
         for (i = 0; i < n && ids[i] != e.id; ++i)
             ;
-        if (i == n && messdone_ready(e.id))
+        if (i == n && clean_pending(e.id) != CQ_DONE + 1 &&
+            messdone_ready(e.id))
             ids[n++] = e.id;
     }
     if (n)
@@ -1322,13 +1403,16 @@ static void channel_fill(int c)
 {
     struct chan *x = &ch[c];
     unsigned long before;
+    int ended;
 
     do {
         before = dnum;
         pass_start(c);
+        ended = x->pass;
         pass_step(c);
+        ended = ended && !x->pass; /* a pass is over: the next may start */
         cmd_write(c);
-    } while (dnum != before && !x->cmd.len);
+    } while ((dnum != before || ended) && !x->cmd.len && x->used < x->conc);
 }
 
 static time_t wakeup(void)
@@ -1370,8 +1454,8 @@ static int busy(void)
 
 static void loop_once(void)
 {
-    struct pollfd p[5];
-    int np = 0, c, ipoll[NCHAN][2], itrig = -1;
+    struct pollfd p[6];
+    int np = 0, c, ipoll[NCHAN][2], itrig = -1, iclean = -1;
     time_t w;
     long ms;
 
@@ -1388,6 +1472,11 @@ static void loop_once(void)
             ipoll[c][1] = np++;
         }
     }
+    if (cqlen) {
+        p[np].fd = 6;
+        p[np].events = POLLIN;
+        iclean = np++;
+    }
     if (trigfd != -1 && !flagexit && !tododir) {
         p[np].fd = trigfd;
         p[np].events = POLLIN;
@@ -1402,12 +1491,18 @@ static void loop_once(void)
         return;
     }
     recent = time(0);
+    if (iclean >= 0 && p[iclean].revents)
+        clean_take();
     for (c = 0; c < NCHAN; ++c) {
         if (ipoll[c][1] >= 0 && p[ipoll[c][1]].revents)
             cmd_write(c);
         if (ipoll[c][0] >= 0 && p[ipoll[c][0]].revents)
             rep_read(c);
     }
+    /* slots freed by the reports just read are filled before a batch
+       of todo/ holds the loop up with its sync */
+    for (c = 0; c < NCHAN; ++c)
+        channel_fill(c);
     if (!flagexit &&
         (tododir || (itrig >= 0 && p[itrig].revents) || recent >= nexttodo))
         todo_step();
@@ -1519,6 +1614,7 @@ int main(void)
         }
         loop_once();
     }
+    clean_wait(0);
     persist();
     LOGS("status: exiting");
     return 0;

@@ -22,8 +22,11 @@ static int spare_name(const qspare *p, sa *fn, unsigned long n)
 
 int qspare_ok(const struct stat *st)
 {
-    return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
-           st->st_uid == geteuid();
+    static uid_t euid = (uid_t)-1; /* ours does not change */
+
+    if (euid == (uid_t)-1)
+        euid = geteuid();
+    return S_ISREG(st->st_mode) && st->st_nlink == 1 && st->st_uid == euid;
 }
 
 int qspare_open(qspare *p, const char *dir, size_t max)
@@ -35,7 +38,7 @@ int qspare_open(qspare *p, const char *dir, size_t max)
     sa fn = SA_INIT;
 
     p->dir = 0;
-    p->len = 0;
+    p->head = p->len = 0;
     p->next = 0;
     free(p->name);
     p->name = 0;
@@ -72,10 +75,16 @@ int qspare_open(qspare *p, const char *dir, size_t max)
 int qspare_take(qspare *p, sa *fn)
 {
     struct stat st;
+    unsigned long n;
     int fd;
 
     while (p->dir && p->len) {
-        if (!spare_name(p, fn, p->name[--p->len]))
+        /* the oldest: a spare put in moments ago may still be being
+           written out, and a write to it would wait for that */
+        n = p->name[p->head];
+        p->head = (p->head + 1) % p->cap;
+        --p->len;
+        if (!spare_name(p, fn, n))
             return -1;
         fd = open(fn->s, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd == -1)
@@ -114,6 +123,6 @@ int qspare_put(qspare *p, const char *fn)
     sa_free(&to);
     if (r == -1)
         return unlink(fn); /* and ENOENT means FN is gone indeed */
-    p->name[p->len++] = p->next++;
+    p->name[(p->head + p->len++) % p->cap] = p->next++;
     return 0;
 }

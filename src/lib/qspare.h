@@ -25,17 +25,18 @@
 
 typedef struct qspare {
     const char *dir; /* 0: no pool, files are created and removed */
-    unsigned long *name;
-    size_t len, cap;
+    unsigned long *name; /* a ring: len names from head on, oldest first */
+    size_t head, len, cap;
     unsigned long next; /* the next name for a file put in */
 } qspare;
 
-#define QSPARE_INIT {0, 0, 0, 0, 0}
+#define QSPARE_INIT {0, 0, 0, 0, 0, 0}
 
 /* read DIR's spares, at most MAX (the rest are removed); 0 if DIR is
    unusable, and the pool stays off */
 int qspare_open(qspare *p, const char *dir, size_t max);
-/* a spare, open for writing at offset 0, its name in *FN; -1 if none */
+/* a spare, the one longest in the pool, open for writing at offset 0,
+   its name in *FN; -1 if none */
 int qspare_take(qspare *p, sa *fn);
 /* the spare FD (name FN) written: cut it at the current offset and
    rename it to TO, which it replaces; 0, or -1 with errno (the spare
