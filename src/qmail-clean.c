@@ -56,9 +56,9 @@ static void sweep_pid(void)
 }
 
 /* FN done with: recycled or removed; gone already is fine */
-static int done_ok(const char *fn, int cut)
+static int done_ok(const char *fn)
 {
-    return qrecycle_put(&pool, fn, cut) == 0 || errno == ENOENT;
+    return qrecycle_put(&pool, fn) == 0 || errno == ENOENT;
 }
 
 /* the request without its NUL: "todo/N" or "foop/N", N all digits */
@@ -83,7 +83,7 @@ static char handle(const char *req, size_t len)
         return 'x';
     if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
         return '!';
-    if (!done_ok(fn.s, 0)) /* an envelope: the claimer cuts it */
+    if (!done_ok(fn.s))
         r = '!';
     fn.len = 0;
     if (todo) {
@@ -93,7 +93,7 @@ static char handle(const char *req, size_t len)
                !sa_append(&fn, '/') || !sa_catulong(&fn, id) || !sa_0(&fn))
         r = '!';
     if (r == '+' && (todo ? unlink(fn.s) == -1 && errno != ENOENT
-                          : !done_ok(fn.s, 1)))
+                          : !done_ok(fn.s)))
         r = '!';
     sa_free(&fn);
     return r;

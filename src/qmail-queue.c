@@ -34,6 +34,8 @@ static struct {
     sa pidfn, messfn, messdir, intdfn, todofn;
     int flagmess, flagintd;
     int fdmess, fdintd;
+    int oldmess, oldintd; /* a spare, with old contents past our own */
+    off_t messlen, intdlen;
     qrecycle spares; /* queue/recycle, filled by qmail-clean */
 } q = {.fdmess = -1, .fdintd = -1};
 
@@ -136,15 +138,24 @@ static int name_split(sa *fn, const char *dir, int split)
     return sa_catulong(fn, q.ino) && sa_0(fn);
 }
 
-/* a new file FN: a spare from queue/recycle when there is one, else
-   created; -1 with errno EEXIST if FN exists */
-static int file_new(const char *fn)
+/* a new file FN: a spare from queue/recycle when there is one (*old
+   set: it is cut at its new length in sync_files), else created; -1
+   with errno EEXIST if FN exists */
+static int file_new(const char *fn, int *old)
 {
     int fd = qrecycle_claim(&q.spares, fn);
 
+    *old = fd != -1;
     if (fd == -1 && errno == ENOENT)
         fd = open_excl(fn, 0644);
     return fd;
+}
+
+static void put(int fd, off_t *len, const char *buf, size_t n)
+{
+    if (write_all(fd, buf, n) == -1)
+        cleanup_die(QQ_WRITE);
+    *len += (off_t)n;
 }
 
 /* steps 4 and 5: an inode of our own, linked into mess/ */
@@ -162,7 +173,7 @@ static void mess_create(void)
             !sa_append(&q.pidfn, '.') ||
             !sa_catulong(&q.pidfn, (unsigned long)seq) || !sa_0(&q.pidfn))
             die(QQ_NOMEM);
-        q.fdmess = file_new(q.pidfn.s);
+        q.fdmess = file_new(q.pidfn.s, &q.oldmess);
         if (q.fdmess != -1)
             break;
     }
@@ -191,16 +202,14 @@ static void mess_write(void)
     static char buf[65536];
     ssize_t r;
 
-    if (write_all(q.fdmess, q.received.s, q.received.len) == -1)
-        cleanup_die(QQ_WRITE);
+    put(q.fdmess, &q.messlen, q.received.s, q.received.len);
     for (;;) {
         r = read_all(0, buf, sizeof buf);
         if (r == -1)
             cleanup_die(QQ_READ);
         if (r == 0)
             break;
-        if (write_all(q.fdmess, buf, (size_t)r) == -1)
-            cleanup_die(QQ_WRITE);
+        put(q.fdmess, &q.messlen, buf, (size_t)r);
     }
 }
 
@@ -214,7 +223,7 @@ static void intd_write(void)
     size_t used;
     int st = ENV_MORE;
 
-    q.fdintd = file_new(q.intdfn.s);
+    q.fdintd = file_new(q.intdfn.s, &q.oldintd);
     if (q.fdintd == -1)
         die(QQ_INTD);
     q.flagintd = 1;
@@ -222,8 +231,7 @@ static void intd_write(void)
         !sa_0(&head) || !sa_append(&head, 'p') ||
         !sa_catulong(&head, (unsigned long)q.pid) || !sa_0(&head))
         die(QQ_NOMEM);
-    if (write_all(q.fdintd, head.s, head.len) == -1)
-        cleanup_die(QQ_WRITE);
+    put(q.fdintd, &q.intdlen, head.s, head.len);
     sa_free(&head);
     while (st == ENV_MORE) {
         r = read_all(1, buf, sizeof buf);
@@ -232,8 +240,7 @@ static void intd_write(void)
         st = envelope_feed(&env, buf, (size_t)r, &used);
         if (st == ENV_DONE)
             --used; /* the final NUL is not stored */
-        if (write_all(q.fdintd, buf, used) == -1)
-            cleanup_die(QQ_WRITE);
+        put(q.fdintd, &q.intdlen, buf, used);
     }
     if (st == ENV_BAD)
         die(QQ_ENVELOPE);
@@ -248,6 +255,9 @@ static void intd_write(void)
  */
 static void sync_files(void)
 {
+    if ((q.oldmess && ftruncate(q.fdmess, q.messlen) == -1) ||
+        (q.oldintd && ftruncate(q.fdintd, q.intdlen) == -1))
+        cleanup_die(QQ_WRITE);
     if (fsync(q.fdmess) == -1 || fsync(q.fdintd) == -1)
         cleanup_die(QQ_WRITE);
     if (dir_fsync(q.messdir.s) == -1)

@@ -85,7 +85,6 @@ int qrecycle_claim(qrecycle *r, const char *to)
         fd = open(to, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd != -1) {
             if (fstat(fd, &st) == 0 && qspare_ok(&st) &&
-                (st.st_size == 0 || ftruncate(fd, 0) == 0) &&
                 futimens(fd, atime_now) == 0)
                 return fd;
             close(fd);
@@ -123,9 +122,10 @@ int qrecycle_open(qrecycle_pool *p)
     return 1;
 }
 
-int qrecycle_put(qrecycle_pool *p, const char *fn, int cut)
+int qrecycle_put(qrecycle_pool *p, const char *fn)
 {
     char to[64];
+    struct stat st;
     int i, r, e;
 
     if (!p->on)
@@ -134,7 +134,11 @@ int qrecycle_put(qrecycle_pool *p, const char *fn, int cut)
         --p->pause;
         return unlink(fn);
     }
-    if (cut && truncate(fn, 0) == -1)
+    /* a small file keeps its blocks, which the claimer overwrites: to
+       free them and take new ones costs more (a discard, with the
+       "discard" mount option) than the write itself */
+    if (stat(fn, &st) == -1 ||
+        (st.st_size > QRECYCLE_KEEP && truncate(fn, 0) == -1))
         return unlink(fn); /* and ENOENT means FN is gone indeed */
     for (i = 0; i < PUT_TRY; ++i) {
         slot_name(to, p->next);

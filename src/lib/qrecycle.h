@@ -4,10 +4,12 @@
  *
  * The same reason as for queue/spare (qspare.h): on some filesystems a
  * new inode costs a scan of every recently freed one.  qmail-clean,
- * instead of removing a finished mess/S/N (cut to length 0 first) or
- * intd/N, renames it into one of QRECYCLE_SLOTS numbered slots of
- * recycle/; qmail-queue claims a spare by renaming it to a name of its
- * own and writes the new message or envelope into it.
+ * instead of removing a finished mess/S/N or intd/N, renames it into
+ * one of QRECYCLE_SLOTS numbered slots of recycle/ (cut to length 0
+ * first if longer than QRECYCLE_KEEP, so that the pool never holds
+ * much disk space); qmail-queue claims a spare by renaming it to a name
+ * of its own, writes the new message or envelope over the old contents
+ * and cuts the file at the new length.
  *
  * Many qmail-queue processes draw from the pool at once, so every move
  * is a rename that refuses to replace its target (RENAME_NOREPLACE):
@@ -31,6 +33,7 @@
 #define QRECYCLE_DIR "recycle"
 #define QRECYCLE_SLOTS 256
 #define QRECYCLE_TRY 16 /* spares a claimer tries before it gives up */
+#define QRECYCLE_KEEP 65536 /* longer spares are cut to length 0 */
 
 /* the consumer's view: up to QRECYCLE_TRY names read from the pool */
 typedef struct qrecycle {
@@ -43,9 +46,11 @@ typedef struct qrecycle {
    empty (claims then fail with ENOENT) */
 int qrecycle_list(qrecycle *r, unsigned long seed);
 /* claim a spare under the name TO, which must not exist.  Returns a
-   descriptor open for writing at offset 0 of an empty file, its atime
-   set to now; or -1 with errno EEXIST (TO exists: nothing was taken)
-   or ENOENT (no spare left: create the file instead) */
+   descriptor open for writing at offset 0 of a file that may hold old
+   contents (up to QRECYCLE_KEEP bytes), to be cut at the length
+   written, its atime set to now; or -1 with errno EEXIST (TO exists:
+   nothing was taken) or ENOENT (no spare left: create the file
+   instead) */
 int qrecycle_claim(qrecycle *r, const char *to);
 
 /* the producer, one process (qmail-clean) */
@@ -59,9 +64,9 @@ typedef struct qrecycle_pool {
 
 /* is there a pool to fill; 1 or 0 */
 int qrecycle_open(qrecycle_pool *p);
-/* FN is done with: cut to length 0 if CUT, then into a free slot, or
-   removed when there is no pool or no free slot.  0, or -1 with errno
-   as unlink(2) would set it for FN */
-int qrecycle_put(qrecycle_pool *p, const char *fn, int cut);
+/* FN is done with: cut to length 0 if longer than QRECYCLE_KEEP, then
+   into a free slot, or removed when there is no pool or no free slot.
+   0, or -1 with errno as unlink(2) would set it for FN */
+int qrecycle_put(qrecycle_pool *p, const char *fn);
 
 #endif
