@@ -519,13 +519,15 @@ struct pre {
     unsigned long id;
     int ok;
     int infofd;
+    off_t infolen; /* bytes written to infofd */
     int fd[NCHAN];
     sa buf[NCHAN];
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
 };
 
 /* a new queue file: a spare when there is one, its name in *SP until
-   qfile_place puts it at FN; else FN, created */
+   qfile_place puts it at FN, replacing any FN a crash left; else FN,
+   created after such a leftover is removed */
 static int qfile_new(const char *fn, sa *sp)
 {
     int fd = qspare_take(&spares, sp);
@@ -533,16 +535,18 @@ static int qfile_new(const char *fn, sa *sp)
     if (fd != -1)
         return fd;
     sp->len = 0;
+    if (unlink(fn) == -1 && errno != ENOENT)
+        return -1;
     return open_excl(fn, 0600);
 }
 
-static int qfile_place(int fd, sa *sp, const char *fn)
+static int qfile_place(int fd, off_t len, sa *sp, const char *fn)
 {
     int r;
 
     if (!sp->len)
         return 1;
-    r = qspare_place(fd, sp, fn) == 0;
+    r = qspare_place(fd, len, sp, fn) == 0;
     sp->len = 0;
     return r;
 }
@@ -615,6 +619,7 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
         else if (type == 'p')
             scan_ulong(t, len, &pid);
         else if (type == 'F') {
+            p->infolen += (off_t)len + 2;
             if (write_all(p->infofd, t - 1, len + 2) == -1) {
                 LOGS("warning: trouble writing to ",
                      fname(&fn1, "info", p->id, 1));
@@ -638,7 +643,6 @@ static int pre_write(struct pre *p)
     struct stat st;
     sa todo = SA_INIT;
     int c, ok = 0;
-    static const char *const dirs[3] = {"local", "remote", "info"};
 
     if (ctl_slurp(fname(&fn2, "todo", p->id, 0), &todo) != 1) {
         LOGS("warning: unable to open ", fn2.s);
@@ -648,11 +652,6 @@ static int pre_write(struct pre *p)
         LOGS("warning: unable to stat ", fn1.s);
         goto out;
     }
-    for (c = 0; c < 3; ++c)
-        if (unlink(fname(&fn1, dirs[c], p->id, 1)) == -1 && errno != ENOENT) {
-            LOGS("warning: unable to unlink ", fn1.s);
-            goto out;
-        }
     p->infofd = qfile_new(fname(&fn1, "info", p->id, 1), &p->sp[NCHAN]);
     if (p->infofd == -1) {
         LOGS("warning: unable to create ", fn1.s);
@@ -667,14 +666,23 @@ static int pre_write(struct pre *p)
                  fname(&fn1, chname[c], p->id, 1));
             ok = 0;
         }
+    /* a channel file a crash left for a channel not used now */
+    for (c = 0; ok && c < NCHAN; ++c)
+        if (p->fd[c] == -1 &&
+            unlink(fname(&fn1, chname[c], p->id, 1)) == -1 && errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s);
+            ok = 0;
+        }
     /* spares go into place once written, info/N last */
     for (c = 0; ok && c < NCHAN; ++c)
         if (p->fd[c] != -1 &&
-            !qfile_place(p->fd[c], &p->sp[c], fname(&fn1, chname[c], p->id, 1))) {
+            !qfile_place(p->fd[c], (off_t)p->buf[c].len, &p->sp[c],
+                         fname(&fn1, chname[c], p->id, 1))) {
             LOGS("warning: unable to create ", fn1.s);
             ok = 0;
         }
-    if (ok && !qfile_place(p->infofd, &p->sp[NCHAN], fname(&fn1, "info", p->id, 1))) {
+    if (ok && !qfile_place(p->infofd, p->infolen, &p->sp[NCHAN],
+                           fname(&fn1, "info", p->id, 1))) {
         LOGS("warning: unable to create ", fn1.s);
         ok = 0;
     }
@@ -821,6 +829,7 @@ static void todo_step(void)
         p = &batch[nbatch++];
         p->id = id;
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
+        p->infolen = 0;
         p->ok = pre_write(p);
     }
     if (nbatch)
@@ -897,14 +906,12 @@ static int injectbounce(unsigned long id)
     const char *r;
     int dbl, ok = 0;
 
+    if (stat(fname(&fn2, "bounce", id, 0), &st) == -1)
+        return errno == ENOENT; /* nothing to bounce: info/N not needed */
     if (!info_sender(id, &sender, 0))
         return 0;
     if (sender.len >= 4 && !memcmp(sender.s + sender.len - 4, "-@[]", 4))
         sender.len -= 4;
-    if (stat(fname(&fn2, "bounce", id, 0), &st) == -1) {
-        sa_free(&sender);
-        return errno == ENOENT;
-    }
     if (sender.len == 4 && !memcmp(sender.s, "#@[]", 4)) {
         LOGS("triple bounce: discarding bounce/", num(id));
         ok = unlink(fn2.s) == 0 || errno == ENOENT;

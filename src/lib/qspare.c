@@ -97,12 +97,11 @@ int qspare_take(qspare *p, sa *fn)
     return -1;
 }
 
-int qspare_place(int fd, const sa *fn, const char *to)
+int qspare_place(int fd, off_t len, const sa *fn, const char *to)
 {
-    off_t off = lseek(fd, 0, SEEK_CUR);
     int e;
 
-    if (off != -1 && ftruncate(fd, off) == 0 && rename(fn->s, to) == 0)
+    if (ftruncate(fd, len) == 0 && rename(fn->s, to) == 0)
         return 0;
     e = errno;
     unlink(fn->s);

@@ -38,10 +38,10 @@ int qspare_open(qspare *p, const char *dir, size_t max);
 /* a spare, the one longest in the pool, open for writing at offset 0,
    its name in *FN; -1 if none */
 int qspare_take(qspare *p, sa *fn);
-/* the spare FD (name FN) written: cut it at the current offset and
-   rename it to TO, which it replaces; 0, or -1 with errno (the spare
-   is then removed) */
-int qspare_place(int fd, const sa *fn, const char *to);
+/* the spare FD (name FN) written, LEN bytes from offset 0: cut it at
+   LEN and rename it to TO, which it replaces; 0, or -1 with errno (the
+   spare is then removed) */
+int qspare_place(int fd, off_t len, const sa *fn, const char *to);
 /* FN is done with: into the pool, or removed when the pool is off or
    full; 0, or -1 with errno as unlink(2) would set it */
 int qspare_put(qspare *p, const char *fn);

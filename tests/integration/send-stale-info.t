@@ -5,7 +5,9 @@
 # is newer than info/N, the number already belongs to a new message that
 # qmail-queue is still writing: only info/N may go, and the new message
 # must then be delivered whole.  If mess/S/N is older, the old message
-# is finished as usual.
+# is finished as usual.  Files that an interrupted preprocessing left
+# (todo/N still there) are replaced or removed, with spares at hand or
+# without.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
@@ -22,7 +24,20 @@ queue_one() {
     done
 }
 mess_of() { find "$Q/mess" -type f -name "$1"; }
-info_of() { echo "$Q/info/$(basename "$(dirname "$(mess_of "$1")")")/$1"; }
+split_of() { basename "$(dirname "$(mess_of "$1")")"; }
+info_of() { echo "$Q/info/$(split_of "$1")/$1"; }
+# leftovers of an interrupted preprocessing of message $1: an info file
+# and a local and a remote file with recipients it does not have
+leftovers() {
+    printf 'Fstale@test.example.org\0' > "$(info_of "$1")"
+    printf 'Tstale@test.example.org\0' > "$Q/local/$(split_of "$1")/$1"
+    printf 'Tsomeone@remote.example\0' > "$Q/remote/$(split_of "$1")/$1"
+}
+
+# P: todo/P still there, with leftovers; it is preprocessed first, when
+# queue/spare is still empty
+P=$(queue_one leftover)
+leftovers "$P"
 
 # N: a new message half written by qmail-queue (mess/S/N and intd/N, no
 # todo/N yet) under a number whose stale info/N is an hour old
@@ -51,14 +66,34 @@ ok "$(( ! $? ))" "no end msg for the new message"
 grep -q "^end msg $M\$" "$T/send.log"
 ok $? "end msg for the finished one"
 [ ! -e "$Q/intd/$M" ]; ok $? "its envelope is gone too"
-is "$(maildir_count "$H/u1/Maildir")" 0 "nothing delivered for either"
+is "$(grep -l '^\(reused\|finished\) body$' "$H"/u1/Maildir/new/* 2>/dev/null | wc -l)" 0 \
+    "nothing delivered for either"
 
 # qmail-queue commits the new message: it is delivered whole
 ln "$Q/intd/$N" "$Q/todo/$N"
 timeout 10 sh -c "printf x > '$Q/lock/trigger'"
-wait_for 30 sh -c "[ \$(find '$H/u1/Maildir/new' -type f | wc -l) -ge 1 ]"
+wait_for 30 sh -c "grep -q '^reused body\$' '$H'/u1/Maildir/new/*"
 ok $? "the new message is delivered once committed"
-grep -q '^reused body$' "$H"/u1/Maildir/new/*; ok $? "whole"
+f=$(grep -l '^reused body$' "$H"/u1/Maildir/new/*)
+grep -q '^Subject: reused$' "$f"; ok $? "whole"
 wait_for 30 queue_empty; ok $? "the queue ends empty"
-is "$(maildir_count "$H/u1/Maildir")" 1 "and only it was delivered"
+# (P was preprocessed and delivered before the others were finished)
+is "$(maildir_count "$H/u1/Maildir")" 2 "P and the new message, nothing else"
+is "$(grep -l '^leftover body$' "$H"/u1/Maildir/new/* | wc -l)" 1 \
+    "P delivered once, its leftovers replaced (no spare at hand)"
+grep -q 'to remote\|stale' "$T/send.log"
+ok "$(( ! $? ))" "no delivery to a recipient of the leftovers"
+
+# and again with spares at hand (the finished files of the above)
+mta_stop
+ls "$Q/spare" | grep -q . ; ok $? "queue/spare holds spares now"
+L=$(queue_one again)
+leftovers "$L"
+mta_start ./Maildir/ || { ok 1 "restart"; done_testing; }
+wait_for 30 sh -c "[ \$(find '$H/u1/Maildir/new' -type f | wc -l) -ge 3 ]"
+ok $? "delivered"
+wait_for 30 queue_empty; ok $? "the queue ends empty again"
+is "$(grep -l '^again body$' "$H"/u1/Maildir/new/* | wc -l)" 1 "once"
+grep -q 'to remote\|stale' "$T/send.log"
+ok "$(( ! $? ))" "no delivery to a recipient of the leftovers"
 done_testing

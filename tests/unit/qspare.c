@@ -62,7 +62,7 @@ static int cycle(qspare *p, const char *text, const char *name)
     if (fd == -1)
         return 0;
     if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-        qspare_place(fd, &fn, at(name)) != 0) {
+        qspare_place(fd, (off_t)strlen(text), &fn, at(name)) != 0) {
         close(fd);
         return 0;
     }
