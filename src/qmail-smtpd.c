@@ -219,8 +219,6 @@ static void setup(void)
     out.timeout = in.timeout = cf.timeout;
     if (cf.rcptcheck && rcptck_load(&rc) == -1)
         die_control();
-    if (!myaddr_load(&cf.ips))
-        die_reply("421 unable to figure out my IP addresses (#4.3.0)");
     if (!sa_copys(&tx.helo, cf.remotehost) || !sa_0(&tx.helo))
         die_nomem();
 }
@@ -228,9 +226,11 @@ static void setup(void)
 /* ---- addresses ---- */
 
 /* a domain literal ("[d.d.d.d]", or an IPv6 one) naming one of our
-   addresses becomes localiphost */
+   addresses becomes localiphost; the addresses are read when the first
+   literal comes, not for every connection */
 static void localiphost(sa *a)
 {
+    static int loaded;
     size_t at = a->len;
     ipad ip;
 
@@ -238,7 +238,14 @@ static void localiphost(sa *a)
         --at;
     if (!cf.havelih || !at || at == a->len || a->s[at] != '[')
         return;
-    if (!ipad_scan(a->s + at, a->len - at, &ip) || !myaddr_has(&cf.ips, &ip))
+    if (!ipad_scan(a->s + at, a->len - at, &ip))
+        return;
+    if (!loaded) {
+        if (!myaddr_load(&cf.ips))
+            die_reply("421 unable to figure out my IP addresses (#4.3.0)");
+        loaded = 1;
+    }
+    if (!myaddr_has(&cf.ips, &ip))
         return;
     a->len = at;
     if (!sa_cat(a, &cf.localiphost) || !sa_0(a))
