@@ -7,6 +7,8 @@
 #ifndef FRESH_H
 #define FRESH_H
 
+#include <stddef.h>
+
 #include "sa.h" /* WUR */
 
 /*
@@ -19,5 +21,12 @@
  * error (errno set).
  */
 int fresh_child(const char *name) WUR;
+
+/* the mask of caught signals from the text of /proc/PID/status (its
+   SigCgt line, bit s-1 for signal s) into *mask: 1, or 0 if there is
+   no such line or it is malformed.  fresh_child uses it to reset only
+   those signals, one system call each, instead of asking about every
+   signal; without /proc it asks about every one. */
+int fresh_sigcgt(const char *buf, size_t len, unsigned long long *mask);
 
 #endif

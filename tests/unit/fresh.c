@@ -38,6 +38,7 @@ static void child(void *arg)
     act.sa_handler = handler;
     sigaction(SIGUSR1, &act, 0);
     sigaction(SIGCHLD, &act, 0);
+    sigaction(SIGRTMIN + 3, &act, 0);
     act.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &act, 0);
     sigemptyset(&mask);
@@ -58,6 +59,8 @@ static void child(void *arg)
         _exit(4);
     if (sigaction(SIGPIPE, 0, &act) == -1 || act.sa_handler != SIG_IGN)
         _exit(5);
+    if (sigaction(SIGRTMIN + 3, 0, &act) == -1 || act.sa_handler != SIG_DFL)
+        _exit(8);
     if (sigprocmask(SIG_SETMASK, 0, &now) == -1 || !sigismember(&now, SIGHUP) ||
         sigismember(&now, SIGUSR1))
         _exit(6);
@@ -68,10 +71,29 @@ static void child(void *arg)
     _exit(0);
 }
 
+#define CGT(text, ok, want)                                                   \
+    do {                                                                      \
+        unsigned long long m = 7;                                             \
+        static const char t[] = text;                                         \
+        IS_INT(fresh_sigcgt(t, sizeof t - 1, &m), ok, "SigCgt: " #text);      \
+        if (ok)                                                               \
+            IS_INT(m, want, "  its mask");                                    \
+    } while (0)
+
 int main(void)
 {
     IS_INT(pt_exitcode(child, 0), 0,
-           "fds above 2 closed, handlers reset, SIG_IGN and mask kept, "
-           "name set (15 bytes)");
+           "fds above 2 closed, handlers (a real-time one too) reset, "
+           "SIG_IGN and mask kept, name set (15 bytes)");
+    CGT("Name:\tx\nSigIgn:\t0000000000001000\nSigCgt:\t0000000280014a02\nCapInh:\t0\n",
+        1, 0x280014a02ULL);
+    CGT("Name:\tx\nSigCgt:\tFFFFFFFFFFFFFFFF\n", 1, ~0ULL);
+    CGT("Name:\tx\nSigCgt: 0\n", 1, 0);
+    CGT("Name:\tx\nSigCgt:\t10000000000000000\n", 0, 0);
+    CGT("Name:\tx\nSigCgt:\t00z0\n", 0, 0);
+    CGT("Name:\tx\nSigCgt:\t\n", 0, 0);
+    CGT("Name:\tx\nSigCgt:\t0000000000000002", 0, 0);
+    CGT("Name:\tx\nSigBlk:\t0000000000000002\n", 0, 0);
+    CGT("SigCgt:\t0000000000000002\n", 0, 0);
     return pt_done();
 }
