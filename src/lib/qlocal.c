@@ -525,6 +525,19 @@ static int md_create(void)
     return 0;
 }
 
+/* in the default maildir, which another delivery is making at this
+   moment, or a crash left half made: its missing subdirectories */
+static int md_complete(void)
+{
+    static const char *const dirs[] = {"tmp", "new", "cur"};
+    size_t i;
+
+    for (i = 0; i < 3; ++i)
+        if (mkdir(dirs[i], 0700) == -1 && errno != EEXIST)
+            return -1;
+    return dir_fsync(".");
+}
+
 static int md_enter(const char *dir)
 {
     if (chdir(dir) == 0)
@@ -603,18 +616,25 @@ static int md_write(int fd)
 static int md_deliver(const char *dir)
 {
     sa tmpfn = SA_INIT, newfn = SA_INIT;
-    int fd, r;
+    int fd, r, dflt = !strcmp(dir, "./Maildir/");
 
     r = md_enter(dir);
     if (r != MD_OK)
         return r;
     fd = md_tmpfile(&tmpfn, &newfn);
-    if (fd == -1)
+    if (fd == -1 && errno == ENOENT && dflt && md_complete() == 0)
+        fd = md_tmpfile(&tmpfn, &newfn);
+    if (fd == -1) {
+        sa_free(&tmpfn);
+        sa_free(&newfn);
         return MD_TEMP;
+    }
     r = md_write(fd);
     if (close(fd) == -1 && r == MD_OK)
         r = MD_TEMP;
-    if (r == MD_OK && link(tmpfn.s, newfn.s) == -1)
+    if (r == MD_OK && link(tmpfn.s, newfn.s) == -1 &&
+        !(errno == ENOENT && dflt && md_complete() == 0 &&
+          link(tmpfn.s, newfn.s) == 0))
         r = MD_TEMP;
     else if (r == MD_OK && dir_fsync("new") == -1) {
         unlink(newfn.s); /* not known to be on disk: not delivered */

@@ -2,7 +2,8 @@
 # maildir delivery by qmail-local (delivery.md 3.4, design 5 and 6):
 # the file name, mode and bytes, nothing left in tmp/, messages read
 # back with Python's mailbox.Maildir, large messages, the creation of
-# a missing default ./Maildir/ (and only that one), and failures.
+# a missing or half-made default ./Maildir/ (and only that one), and
+# failures.
 . "$(dirname "$0")/../lib.sh"
 inst_fresh
 B=$QH/bin
@@ -78,6 +79,18 @@ rm -rf "$H/Maildir"
 "$B/qmail-local" -- "$ME" "$H" joe-sub - sub example.org s@x.org ./Mailbox \
     <"$L/m1" >"$OUT" 2>&1
 is "$?:$(files Maildir/new)" "0:1" "also when ./Maildir/ is a .qmail line"
+# half made, as a crash or a delivery making it at this moment leaves it
+rm -rf "$H/Maildir"
+mkdir -p "$H/Maildir/new"
+dl "$L/m1" ./Maildir/
+is "$rc:$(cat "$OUT")" "0:did 1+0+0" "a default ./Maildir/ without tmp/: delivered"
+is "$(stat -c '%a' "$H/Maildir/tmp" "$H/Maildir/cur" | sort -u):$(files Maildir/new)" \
+    "700:1" "tmp/ and cur/ were made"
+rm -rf "$H/Maildir"
+mkdir -p "$H/Maildir/tmp" "$H/Maildir/cur"
+dl "$L/m1" ./Maildir/
+is "$rc:$(cat "$OUT"):$(files Maildir/new):$(files Maildir/tmp)" "0:did 1+0+0:1:0" \
+    "a default ./Maildir/ without new/: delivered, nothing left in tmp/"
 dl "$L/m1" ./Other/
 is "$rc:$(cat "$OUT")" "111:Unable to chdir to maildir. (#4.2.1)" \
     "any other missing maildir: temporary failure"
