@@ -41,7 +41,7 @@
 #include "sa.h"
 #include "userdb.h"
 
-#define MAXCHILD 64     /* connections served at once */
+#define MAXCHILD 64     /* connections served at once (workers) */
 #define IDLE 1200       /* seconds a connection may wait for a question */
 #define CHILDTIME 60    /* seconds qmail-getpw or qmail-local may take */
 #define GETPW_MAX 65536 /* more output than any account record needs */
@@ -53,7 +53,6 @@ static struct {
     gid_t nofiles;
     int rootok; /* a private instance whose accounts are all root */
     int lfd;
-    unsigned nchild;
 } cf;
 
 static sa path = SA_INIT;
@@ -430,6 +429,33 @@ static int ff_ask(sa *why, const char *home, uid_t uid, gid_t gid)
 }
 
 /*
+ * An account's own address, without extension, whose home has no
+ * .qmail: qmail-local would take it with the default delivery.  Told
+ * from a stat of the home and an lstat of home/.qmail, made here
+ * without becoming the account, which open and read nothing of the
+ * user's, instead of by a child: 1 if so.  Anything else (a .qmail of
+ * any type, a home that qmail-local would refuse as writable, an
+ * error) is left to the child, which tells exactly.
+ */
+static int plain_default(const char *home)
+{
+    struct stat st;
+    sa fn = SA_INIT;
+    int r;
+
+    if (home[0] != '/' || stat(home, &st) == -1 || !S_ISDIR(st.st_mode) ||
+        (st.st_mode & AUTO_PATRN))
+        return 0;
+    if (!sa_cats(&fn, home) || !sa_cats(&fn, "/.qmail") || !sa_0(&fn)) {
+        sa_free(&fn);
+        return 0;
+    }
+    r = lstat(fn.s, &st) == -1 && errno == ENOENT;
+    sa_free(&fn);
+    return r;
+}
+
+/*
  * The answer for addr (as qmail-send hands it to qmail-lspawn: local
  * part, '@', domain): 'Y', 'N' or '?'.  qmail-local -n exits 100 only
  * when delivery would bounce for sure ("no mailbox here by that name",
@@ -453,22 +479,26 @@ static char answer(const char *addr)
         return '?';
     if (lookup(local.s, &rec) && userdb_fields(rec.s, rec.len, &f) &&
         scan_id(f.uid, &uid) && scan_id(f.gid, &gid) && (uid || cf.rootok)) {
-        argv[0] = "qmail-local";
-        argv[1] = "-n";
-        argv[2] = "-e";
-        argv[3] = "--";
-        argv[4] = f.user;
-        argv[5] = f.home;
-        argv[6] = local.s;
-        argv[7] = f.dash;
-        argv[8] = f.ext;
-        argv[9] = at + 1;
-        argv[10] = "";          /* the sender plays no part in the answer */
-        argv[11] = "./Mailbox"; /* neither does the default delivery */
-        argv[12] = 0;
-        st = run_in(&j, (uid_t)uid, (gid_t)gid, 0, &why, GETPW_MAX);
-        if (st == 0)
-            st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);
+        if (!*f.dash && !*f.ext && plain_default(f.home))
+            st = 0;
+        else {
+            argv[0] = "qmail-local";
+            argv[1] = "-n";
+            argv[2] = "-e";
+            argv[3] = "--";
+            argv[4] = f.user;
+            argv[5] = f.home;
+            argv[6] = local.s;
+            argv[7] = f.dash;
+            argv[8] = f.ext;
+            argv[9] = at + 1;
+            argv[10] = "";          /* the sender plays no part in it */
+            argv[11] = "./Mailbox"; /* neither does the default delivery */
+            argv[12] = 0;
+            st = run_in(&j, (uid_t)uid, (gid_t)gid, 0, &why, GETPW_MAX);
+            if (st == 0)
+                st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);
+        }
     }
     if (st != 0 && st != EX_PERM)
         unsure(addr, &why);
@@ -479,7 +509,7 @@ static char answer(const char *addr)
 }
 
 /* one connection: questions until EOF, an idle timeout or an error */
-static _Noreturn void serve(int fd)
+static void serve(int fd)
 {
     char buf[1024];
     bio in;
@@ -487,29 +517,148 @@ static _Noreturn void serve(int fd)
     char a;
     int r;
 
-    signal(SIGCHLD, SIG_DFL);
     bio_init(&in, bio_readop, fd, buf, sizeof buf);
     in.timeout = IDLE;
     for (;;) {
         r = bio_getln(&in, &q, 0, RCPTCK_ADDRMAX + 1);
-        if (r == 0)
-            _exit(0);
-        if (r == -1 && errno != E2BIG)
-            _exit(0);
+        if (r == 0 || (r == -1 && errno != E2BIG))
+            break;
         if (r == -1 || !q.len || q.s[q.len - 1] != 0)
             a = '?'; /* too long, or cut off by EOF */
         else
             a = answer(q.s);
         if (write_all(fd, &a, 1) == -1)
+            break;
+    }
+    sa_free(&q);
+}
+
+/* ---- the workers ----
+ *
+ * Connections are served by workers, each one connection at a time,
+ * that then wait for the next one: a fork for every connection cost
+ * more than the questions asked on it.  Only the root process holds
+ * the listening socket (so a new qmail-verify can start as soon as this
+ * root is gone); it accepts a connection and hands it to an idle worker
+ * over that worker's own socket pair (SCM_RIGHTS), starting a worker
+ * when none is idle, at most MAXCHILD.  A worker writes one byte back
+ * when it is done with a connection.  The root ends a worker by closing
+ * its end of the pair, when more than MAXIDLE are idle; a worker also
+ * ends when the root is gone.
+ */
+#define MAXIDLE 4
+
+static struct {
+    pid_t pid; /* 0: a free slot */
+    int fd;    /* the root's end of the pair */
+    int busy;
+} w[MAXCHILD];
+
+/* the descriptor passed over fd, or -1 (end of file: leave) */
+static int fd_recv(int fd)
+{
+    char byte, ctl[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {&byte, 1};
+    struct msghdr m;
+    struct cmsghdr *c;
+    int got;
+    ssize_t r;
+
+    for (;;) {
+        memset(&m, 0, sizeof m);
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = ctl;
+        m.msg_controllen = sizeof ctl;
+        r = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c = CMSG_FIRSTHDR(&m);
+        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int))) {
+            memcpy(&got, CMSG_DATA(c), sizeof got);
+            return got;
+        }
+    }
+}
+
+static int fd_send(int fd, int passed)
+{
+    char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {&byte, 1};
+    struct msghdr m;
+    struct cmsghdr *c;
+
+    memset(&m, 0, sizeof m);
+    memset(ctl, 0, sizeof ctl);
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = ctl;
+    m.msg_controllen = sizeof ctl;
+    c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passed, sizeof passed);
+    return sendmsg(fd, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static _Noreturn void worker(int fd)
+{
+    int c;
+
+    signal(SIGCHLD, SIG_DFL);
+    for (;;) {
+        c = fd_recv(fd);
+        if (c == -1)
+            _exit(0);
+        serve(c);
+        close(c);
+        if (write_all(fd, "", 1) == -1)
             _exit(0);
     }
 }
 
-/* ---- the listener ---- */
-
-static void onchild(int s)
+/* a new worker in a free slot; its index, or -1 */
+static int worker_start(void)
 {
-    (void)s;
+    int i, j, sv[2];
+    pid_t pid;
+
+    for (i = 0; i < MAXCHILD && w[i].pid; ++i)
+        ;
+    if (i == MAXCHILD ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+        return -1;
+    pid = fork();
+    if (pid == -1) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(cf.lfd);
+        close(sv[0]);
+        for (j = 0; j < MAXCHILD; ++j)
+            if (w[j].pid)
+                close(w[j].fd);
+        worker(sv[1]);
+    }
+    close(sv[1]);
+    w[i].pid = pid;
+    w[i].fd = sv[0];
+    w[i].busy = 0;
+    return i;
+}
+
+static void worker_end(int i)
+{
+    close(w[i].fd);
+    while (waitpid(w[i].pid, 0, 0) == -1 && errno == EINTR)
+        ;
+    w[i].pid = 0;
 }
 
 static int peer_ok(int fd)
@@ -522,42 +671,81 @@ static int peer_ok(int fd)
     return uc.uid == 0 || uc.uid == cf.qmaild || uc.uid == geteuid();
 }
 
-static void reap(int block)
+/* a connection waits: to an idle worker, or a new one */
+static void take(void)
 {
-    while (cf.nchild && waitpid(-1, 0, block ? 0 : WNOHANG) > 0) {
-        --cf.nchild;
-        block = 0;
+    int fd, i, idle = -1;
+
+    for (i = 0; i < MAXCHILD; ++i)
+        if (w[i].pid && !w[i].busy) {
+            idle = i;
+            break;
+        }
+    if (idle == -1 && (idle = worker_start()) == -1) {
+        sleep(1); /* out of resources: let the workers finish */
+        return;
     }
+    /* lfd does not block; the connection does (accept4 does not pass
+       O_NONBLOCK on) */
+    fd = accept4(cf.lfd, 0, 0, SOCK_CLOEXEC);
+    if (fd == -1) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
+            errno == ENOBUFS)
+            sleep(1);
+        return;
+    }
+    if (peer_ok(fd)) {
+        if (fd_send(w[idle].fd, fd) == 0)
+            w[idle].busy = 1;
+        else
+            worker_end(idle);
+    }
+    close(fd);
 }
 
 int main(void)
 {
-    struct sigaction act;
-    int fd;
-    pid_t pid;
+    struct pollfd p[MAXCHILD + 1];
+    int at[MAXCHILD + 1], i, n, idle, busy;
+    char b;
 
     init();
     listen_socket();
-    memset(&act, 0, sizeof act);
-    act.sa_handler = onchild; /* no SA_RESTART: accept returns EINTR */
-    sigemptyset(&act.sa_mask);
-    sigaction(SIGCHLD, &act, 0);
+    if (fcntl(cf.lfd, F_SETFL, O_NONBLOCK) == -1)
+        DIE(EX_TEMP, "unable to set up ", path.s, ": ", ERRSYS);
+    signal(SIGCHLD, SIG_DFL); /* workers are reaped as they are ended */
     for (;;) {
-        reap(cf.nchild >= MAXCHILD);
-        fd = accept4(cf.lfd, 0, 0, SOCK_CLOEXEC);
-        if (fd == -1) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOMEM ||
-                errno == ENOBUFS)
-                sleep(1); /* out of resources: let the children finish */
-            continue;
+        idle = busy = 0;
+        for (i = 0; i < MAXCHILD; ++i)
+            if (w[i].pid)
+                w[i].busy ? ++busy : ++idle;
+        n = 0;
+        if (idle || busy < MAXCHILD) {
+            p[n].fd = cf.lfd;
+            p[n].events = POLLIN;
+            at[n++] = -1;
         }
-        if (peer_ok(fd) && (pid = fork()) != -1) {
-            if (pid == 0) {
-                close(cf.lfd);
-                serve(fd);
+        for (i = 0; i < MAXCHILD; ++i)
+            if (w[i].pid) {
+                p[n].fd = w[i].fd;
+                p[n].events = POLLIN;
+                at[n++] = i;
             }
-            ++cf.nchild;
+        if (poll(p, (nfds_t)n, -1) == -1)
+            continue;
+        for (i = 0; i < n; ++i) {
+            if (!p[i].revents)
+                continue;
+            if (at[i] == -1) {
+                take();
+                continue;
+            }
+            /* a worker is done with its connection, or is gone */
+            if (read(w[at[i]].fd, &b, 1) == 1 && idle < MAXIDLE) {
+                w[at[i]].busy = 0;
+                ++idle;
+            } else
+                worker_end(at[i]);
         }
-        close(fd);
     }
 }

@@ -155,4 +155,65 @@ s.sendall(b"x" * 100000 + b"\0qmtrcj@test.example.org\0")
 print(s.recv(1).decode(), s.recv(1).decode())
 EOF
 is "$(cat "$T/long")" "? Y" "an over-long question gets '?', the next one is answered"
+
+# workers: 20 connections at once are all served; afterwards at most a
+# few idle workers stay; a restart needs no wait for open connections
+python3 - "$QH/verify.sock" <<'EOF' > "$T/many"
+import socket, sys
+socks = []
+for i in range(20):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); socks.append(s)
+for i, s in enumerate(socks):
+    s.sendall(b"qmtrcj@test.example.org\0" if i % 2 else b"qmtnosuch@test.example.org\0")
+print("".join(s.recv(1).decode() for s in socks))
+for s in socks: s.close()
+EOF
+is "$(cat "$T/many")" "NYNYNYNYNYNYNYNYNYNY" "20 connections at once, each answered"
+wait_for 10 sh -c "[ \$(pgrep -P $VERIFY_PID | wc -l) -le 5 ]"
+ok $? "then at most five workers stay ($(pgrep -P $VERIFY_PID | wc -l))"
+python3 - "$QH/verify.sock" "$T/held" <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"qmtrcj@test.example.org\0"); s.recv(1)
+open(sys.argv[2], "w").close()
+time.sleep(30)
+EOF
+HELD=$!
+wait_for 10 test -e "$T/held"
+verify_down
+verify_up
+ok $? "a new qmail-verify starts while a connection to the old one is open"
+is "$(printf 'qmtrcj@test.example.org\0' | python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read()); print(s.recv(1).decode())' "$QH/verify.sock")" Y \
+    "and answers"
+kill $HELD 2>/dev/null; wait $HELD 2>/dev/null
+
+# an account's own address whose home has no .qmail is answered by the
+# worker itself; an extension needs a child that becomes the account
+if command -v strace >/dev/null; then
+    verify_down
+    rm -f "$QH/verify.sock" "$J/.qmail"
+    strace -f -qq -e trace=clone,clone3,fork,vfork -o "$T/st" \
+        "$QH/bin/qmail-verify" >/dev/null 2>>"$T/verify.log" &
+    STRACE=$!
+    wait_for 10 test -S "$QH/verify.sock"
+    VERIFY_PID=$(pgrep -P $STRACE)
+    ask() {
+        python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\0"); print(s.recv(1).decode())' "$QH/verify.sock" "$1"
+    }
+    a=$(ask qmtrcj@$G); n1=$(grep -c 'clone\|fork' "$T/st")
+    b=$(ask qmtrcj-lists@$G); n2=$(grep -c 'clone\|fork' "$T/st")
+    is "$a:$b" "Y:Y" "both answered"
+    is "$n1" 1 "the own address: only the worker was started, no child"
+    ok "$([ "$n2" -gt "$n1" ]; echo $?)" "an extension: a child ($n1 then $n2 starts)"
+    verify_down
+    wait $STRACE 2>/dev/null
+else
+    diag "no strace: the worker's own answer is not checked"
+fi
 done_testing
