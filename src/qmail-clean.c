@@ -92,8 +92,8 @@ static char handle(const char *req, size_t len)
     } else if (!sa_cats(&fn, "mess/") || !sa_catulong(&fn, id % AUTO_SPLIT) ||
                !sa_append(&fn, '/') || !sa_catulong(&fn, id) || !sa_0(&fn))
         r = '!';
-    if (r == '+' && (todo ? unlink(fn.s) == -1 && errno != ENOENT
-                          : !done_ok(fn.s)))
+    if (r == '+' &&
+        (todo ? unlink(fn.s) == -1 && errno != ENOENT : !done_ok(fn.s)))
         r = '!';
     sa_free(&fn);
     return r;

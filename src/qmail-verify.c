@@ -3,15 +3,17 @@
  * for a local address, so that unknown recipients are refused during
  * the SMTP dialogue (design 6: no backscatter).  A supervised service
  * run as root; listens on the UNIX socket QMAILHOME/verify.sock, which
- * only qmaild (and root) may use.  The only untrusted input is one
- * address of at most RCPTCK_ADDRMAX bytes per question (rcptck.h).  It
- * resolves the address as qmail-lspawn does (users/cdb, else
- * qmail-getpw's lookup in a child become qmailp) and then runs the code
- * of "qmail-local -n -e" (qlocal.h) in a child become the recipient,
- * which reads the .qmail files but never executes or delivers
- * anything; neither child execs.  A lone "|fastforward ..." line is
- * settled by running fastforward -n, which only looks its cdb up.
- * No cache.
+ * only qmaild (and root) may use, and serves connections in workers
+ * (see "the workers" below).  The only untrusted input is one address
+ * of at most RCPTCK_ADDRMAX bytes per question (rcptck.h).  It resolves
+ * the address as qmail-lspawn does (users/cdb, else qmail-getpw's
+ * lookup in a child become qmailp).  An account's own address whose
+ * home has no .qmail is answered from a stat and an lstat
+ * (plain_default); otherwise the code of "qmail-local -n -e" (qlocal.h)
+ * runs in a child become the recipient, which reads the .qmail files
+ * but never executes or delivers anything; neither child execs.  A
+ * lone "|fastforward ..." line is settled by running fastforward -n,
+ * which only looks its cdb up.  No cache.
  */
 #include <errno.h>
 #include <fcntl.h>

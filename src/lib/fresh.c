@@ -46,9 +46,10 @@ int fresh_sigcgt(const char *buf, size_t len, unsigned long long *mask)
         ;
     for (; i < len && buf[i] != '\n'; ++i) {
         char c = buf[i];
-        d = c >= '0' && c <= '9' ? c - '0'
+        d = c >= '0' && c <= '9'   ? c - '0'
             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
         if (d < 0 || ++digits > 16)
             return 0;
         m = m << 4 | (unsigned long long)d;
@@ -70,8 +71,7 @@ static int caught(unsigned long long *mask)
 
     if (fd == -1)
         return 0;
-    while (len < sizeof buf &&
-           (r = read(fd, buf + len, sizeof buf - len)) > 0)
+    while (len < sizeof buf && (r = read(fd, buf + len, sizeof buf - len)) > 0)
         len += (size_t)r;
     close(fd);
     return fresh_sigcgt(buf, len, mask);

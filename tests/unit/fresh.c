@@ -71,13 +71,13 @@ static void child(void *arg)
     _exit(0);
 }
 
-#define CGT(text, ok, want)                                                   \
-    do {                                                                      \
-        unsigned long long m = 7;                                             \
-        static const char t[] = text;                                         \
-        IS_INT(fresh_sigcgt(t, sizeof t - 1, &m), ok, "SigCgt: " #text);      \
-        if (ok)                                                               \
-            IS_INT(m, want, "  its mask");                                    \
+#define CGT(text, ok, want)                                                    \
+    do {                                                                       \
+        unsigned long long m = 7;                                              \
+        static const char t[] = text;                                          \
+        IS_INT(fresh_sigcgt(t, sizeof t - 1, &m), ok, "SigCgt: " #text);       \
+        if (ok)                                                                \
+            IS_INT(m, want, "  its mask");                                     \
     } while (0)
 
 int main(void)
@@ -85,7 +85,8 @@ int main(void)
     IS_INT(pt_exitcode(child, 0), 0,
            "fds above 2 closed, handlers (a real-time one too) reset, "
            "SIG_IGN and mask kept, name set (15 bytes)");
-    CGT("Name:\tx\nSigIgn:\t0000000000001000\nSigCgt:\t0000000280014a02\nCapInh:\t0\n",
+    CGT("Name:\tx\nSigIgn:\t0000000000001000\nSigCgt:"
+        "\t0000000280014a02\nCapInh:\t0\n",
         1, 0x280014a02ULL);
     CGT("Name:\tx\nSigCgt:\tFFFFFFFFFFFFFFFF\n", 1, ~0ULL);
     CGT("Name:\tx\nSigCgt: 0\n", 1, 0);

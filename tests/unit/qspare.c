@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "qspare.h"
 #include "ptest.h"
+#include "qspare.h"
 
 static char dir[] = "/tmp/qspare-test.XXXXXX";
 static sa fn = SA_INIT, to = SA_INIT;
