@@ -799,6 +799,7 @@ static void todo_step(void)
     struct dirent *e;
     unsigned long id;
     struct pre *p;
+    int k;
 
     if (!tododir) {
         trigger_open();
@@ -821,11 +822,12 @@ static void todo_step(void)
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
         /* a request about this number unanswered: see qmail-clean above */
-        if (clean_pending(id) == CQ_TODO + 1) {
+        k = clean_pending(id);
+        if (k) {
             clean_settle(id);
-            continue; /* met again, and gone now */
+            if (k == CQ_TODO + 1)
+                continue; /* met again, and gone now */
         }
-        clean_settle(id);
         p = &batch[nbatch++];
         p->id = id;
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
