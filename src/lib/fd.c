@@ -133,3 +133,31 @@ int write_all(int fd, const char *buf, size_t n)
     }
     return 0;
 }
+
+int fd_prime(int fd, off_t size, long blk)
+{
+    static const char zero[FD_PRIME_MAX];
+    size_t n, off = 0;
+    ssize_t w;
+
+    if (size <= 0)
+        return 0;
+    if (blk <= 0 || blk > FD_PRIME_MAX)
+        blk = 4096;
+    if (size > FD_PRIME_MAX)
+        size = FD_PRIME_MAX;
+    /* whole blocks: a write that covers a block entirely never reads it */
+    n = ((size_t)size + (size_t)blk - 1) / (size_t)blk * (size_t)blk;
+    if (n > FD_PRIME_MAX)
+        n -= (size_t)blk;
+    while (off < n) {
+        w = pwrite(fd, zero, n - off, (off_t)off);
+        if (w == -1) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}

@@ -22,5 +22,12 @@ int fd_sanitise(void);   /* make sure 0,1,2 are open (on /dev/null) */
 int dir_fsync(const char *dir);  /* open the directory and fsync it */
 ssize_t read_all(int fd, char *buf, size_t n);   /* retries EINTR */
 int write_all(int fd, const char *buf, size_t n); /* 0 ok, -1 error */
+/* a reused file about to be written over from offset 0: its first
+   SIZE bytes (at most FD_PRIME_MAX) are overwritten with zeros in whole
+   blocks of BLK bytes, so that no later partial write into an old block
+   must first read it back from disk (the pages of a file left unused
+   for a while may have been dropped from the cache) */
+int fd_prime(int fd, off_t size, long blk);
+#define FD_PRIME_MAX 65536
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "fmt.h"
 #include "qrecycle.h"
 #include "qspare.h"
@@ -85,8 +86,12 @@ int qrecycle_claim(qrecycle *r, const char *to)
         fd = open(to, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd != -1) {
             if (fstat(fd, &st) == 0 && qspare_ok(&st) &&
-                futimens(fd, atime_now) == 0)
+                futimens(fd, atime_now) == 0) {
+                /* only saves a read: the writes that follow report
+                   any trouble */
+                (void)fd_prime(fd, st.st_size, (long)st.st_blksize);
                 return fd;
+            }
             close(fd);
         }
         /* given back: its other name, if any, stays */

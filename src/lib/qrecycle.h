@@ -47,8 +47,9 @@ typedef struct qrecycle {
 int qrecycle_list(qrecycle *r, unsigned long seed);
 /* claim a spare under the name TO, which must not exist.  Returns a
    descriptor open for writing at offset 0 of a file that may hold old
-   contents (up to QRECYCLE_KEEP bytes), to be cut at the length
-   written, its atime set to now; or -1 with errno EEXIST (TO exists:
+   contents (up to QRECYCLE_KEEP bytes, zeroed in whole blocks by
+   fd_prime, so that writing over them reads nothing from disk), to be
+   cut at the length written, its atime set to now; or -1 with errno EEXIST (TO exists:
    nothing was taken) or ENOENT (no spare left: create the file
    instead) */
 int qrecycle_claim(qrecycle *r, const char *to);

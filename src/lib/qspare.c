@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "fmt.h"
 #include "qspare.h"
 
@@ -89,8 +90,10 @@ int qspare_take(qspare *p, sa *fn)
         fd = open(fn->s, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd == -1)
             continue; /* gone: try the next */
-        if (fstat(fd, &st) == 0 && qspare_ok(&st))
+        if (fstat(fd, &st) == 0 && qspare_ok(&st)) {
+            (void)fd_prime(fd, st.st_size, (long)st.st_blksize); /* qrecycle.c */
             return fd;
+        }
         close(fd);
         unlink(fn->s);
     }

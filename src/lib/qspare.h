@@ -35,8 +35,9 @@ typedef struct qspare {
 /* read DIR's spares, at most MAX (the rest are removed); 0 if DIR is
    unusable, and the pool stays off */
 int qspare_open(qspare *p, const char *dir, size_t max);
-/* a spare, the one longest in the pool, open for writing at offset 0,
-   its name in *FN; -1 if none */
+/* a spare, the one longest in the pool, open for writing at offset 0
+   (its old blocks zeroed by fd_prime, so that writing over them reads
+   nothing from disk), its name in *FN; -1 if none */
 int qspare_take(qspare *p, sa *fn);
 /* the spare FD (name FN) written, LEN bytes from offset 0: cut it at
    LEN and rename it to TO, which it replaces; 0, or -1 with errno (the
