@@ -91,7 +91,8 @@ int qspare_take(qspare *p, sa *fn)
         if (fd == -1)
             continue; /* gone: try the next */
         if (fstat(fd, &st) == 0 && qspare_ok(&st)) {
-            (void)fd_prime(fd, st.st_size, (long)st.st_blksize); /* qrecycle.c */
+            /* only saves a read: the writes that follow report trouble */
+            (void)fd_prime(fd, st.st_size, (long)st.st_blksize);
             return fd;
         }
         close(fd);
