@@ -15,9 +15,9 @@
 #include "qrecycle.h"
 #include "qspare.h"
 
-#define SCAN_MAX (2 * QRECYCLE_SLOTS) /* names read to pick from */
-#define PUT_TRY 8                     /* slots tried before a pause */
-#define PUT_PAUSE 64                  /* puts removed after a full pool */
+#define SCAN_MAX 64  /* names read to pick from: one read of the directory */
+#define PUT_TRY 8    /* slots tried before a pause */
+#define PUT_PAUSE 64 /* puts removed after a full pool */
 
 /* "recycle/N" into BUF, which has room for any N */
 static void slot_name(char buf[64], unsigned long n)
@@ -43,24 +43,39 @@ static int move_new(const char *from, const char *to)
 
 int qrecycle_list(qrecycle *r, unsigned long seed)
 {
-    static unsigned long all[SCAN_MAX];
+    size_t i;
+
+    r->seed = seed;
+    r->listed = 0;
+    r->len = r->pos = 0;
+    /* 61 is prime to the slot count: the guesses are distinct slots */
+    for (i = 0; i < QRECYCLE_GUESS; ++i)
+        r->name[r->len++] = (seed + i * 61) % QRECYCLE_SLOTS;
+    return 1;
+}
+
+/* after the guesses: up to QRECYCLE_TRY names from the first SCAN_MAX
+   entries of the pool (one read of the directory) */
+static void list_pool(qrecycle *r)
+{
+    unsigned long all[SCAN_MAX];
     DIR *d;
     struct dirent *e;
     size_t n = 0, i;
     unsigned long v;
 
+    r->listed = 1;
     r->len = r->pos = 0;
     d = opendir(QRECYCLE_DIR);
     if (!d)
-        return 0;
+        return;
     while (n < SCAN_MAX && (e = readdir(d)))
         if (scan_digits(e->d_name) &&
             scan_ulong(e->d_name, strlen(e->d_name), &v))
             all[n++] = v;
     closedir(d);
     for (i = 0; i < n && i < QRECYCLE_TRY; ++i)
-        r->name[r->len++] = all[(seed + i) % n];
-    return r->len > 0;
+        r->name[r->len++] = all[(r->seed + i) % n];
 }
 
 int qrecycle_claim(qrecycle *r, const char *to)
@@ -71,14 +86,20 @@ int qrecycle_claim(qrecycle *r, const char *to)
     struct stat st;
     int fd;
 
-    while (r->pos < r->len) {
+    for (;;) {
+        if (r->pos == r->len) {
+            if (r->listed)
+                break;
+            list_pool(r);
+            continue;
+        }
         slot_name(from, r->name[r->pos]);
         if (move_new(from, to) == -1) {
             if (errno == EEXIST)
                 return -1; /* the spare stays for the caller's next name */
             if (errno == EINVAL || errno == ENOSYS)
                 break; /* no RENAME_NOREPLACE here: no pool */
-            ++r->pos;  /* another claimer was first */
+            ++r->pos;  /* an empty slot, or another claimer was first */
             continue;
         }
         ++r->pos;

@@ -32,26 +32,31 @@
 
 #define QRECYCLE_DIR "recycle"
 #define QRECYCLE_SLOTS 256
-#define QRECYCLE_TRY 16 /* spares a claimer tries before it gives up */
+#define QRECYCLE_TRY 16     /* spares a claimer tries before it gives up */
+#define QRECYCLE_GUESS 8    /* of them slots guessed before the pool is read */
 #define QRECYCLE_KEEP 65536 /* longer spares are cut to length 0 */
 
-/* the consumer's view: up to QRECYCLE_TRY names read from the pool */
+/* the consumer's view: the names it will try */
 typedef struct qrecycle {
     unsigned long name[QRECYCLE_TRY];
     size_t len, pos;
+    unsigned long seed;
+    int listed; /* name[] holds names read from the pool, not guesses */
 } qrecycle;
 
-/* read the pool's names, starting at an entry chosen by SEED so that
-   concurrent claimers spread over it; 0 if there is no pool or it is
-   empty (claims then fail with ENOENT) */
+/* get ready to claim: the first claims try QRECYCLE_GUESS slots chosen
+   by SEED, so that concurrent claimers spread over the pool; in a pool
+   a quarter full, one of them is a spare nine times in ten, and the
+   directory is not read.  After those, names are read from the pool
+   (one batch of them, starting at an entry chosen by SEED).  Always 1. */
 int qrecycle_list(qrecycle *r, unsigned long seed);
 /* claim a spare under the name TO, which must not exist.  Returns a
    descriptor open for writing at offset 0 of a file that may hold old
    contents (up to QRECYCLE_KEEP bytes, zeroed in whole blocks by
    fd_prime, so that writing over them reads nothing from disk), to be
-   cut at the length written, its atime set to now; or -1 with errno EEXIST (TO exists:
-   nothing was taken) or ENOENT (no spare left: create the file
-   instead) */
+   cut at the length written, its atime set to now; or -1 with errno
+   EEXIST (TO exists: nothing was taken) or ENOENT (no spare left:
+   create the file instead) */
 int qrecycle_claim(qrecycle *r, const char *to);
 
 /* the producer, one process (qmail-clean) */
