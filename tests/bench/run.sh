@@ -14,6 +14,7 @@ N=${BENCH_N:-2000}
 BIGQ=${BENCH_BIGQ:-10000}
 HUGEQ=${BENCH_HUGEQ:-100000}
 HUGE_SECS=${BENCH_HUGE_SECS:-300} # time allowed to fill the queue to HUGEQ
+WARM=${BENCH_WARM:-500} # messages delivered before anything is timed
 TOOL="python3 $TOP/tests/bench/benchtool.py"
 MD=$B/homes/u1/Maildir
 export LC_ALL=C
@@ -59,14 +60,14 @@ mta_up() {
 mta_down() { stop_pid "$SEND"; SEND=; }
 
 # every process started here is stopped on the way out
-SEND='' TCPS='' VERIFY='' SINK='' INJ='' FG=''
+SEND='' TCPS='' VERIFY='' SINK='' INJ='' FG='' WAITER=''
 stop_pid() { # (its exit status may be that of a killed process)
     [ -n "$1" ] || return 0
     kill -TERM "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
 }
 cleanup() {
-    for p in $FG $INJ; do stop_pid "$p"; done
+    for p in $FG $INJ $WAITER; do stop_pid "$p"; done
     stop_pid "$TCPS"; stop_pid "$VERIFY"; stop_pid "$SINK"
     mta_down
 }
@@ -75,7 +76,26 @@ trap 'exit 130' INT TERM HUP
 # a long command in the background, so that a signal is acted on at once
 run_bg() { "$@" & FG=$!; _rc=0; wait $FG || _rc=$?; FG=; return $_rc; }
 
-rm -rf "$QH"
+# wait_start WAIT ARGS...: benchtool's waitcount or waitempty in the
+# background, its time into $B/waited; returns once it watches the tree,
+# so that Python's start-up comes before the clock starts and takes no
+# time from the programs measured.  wait_end sets WAITED to that time.
+wait_start() {
+    rm -f "$B/ready" "$B/waited"
+    mkfifo "$B/ready"
+    $TOOL "$@" "$B/ready" > "$B/waited" &
+    WAITER=$!
+    _r=$(timeout 60 head -n 1 "$B/ready") || _r=
+    rm -f "$B/ready"
+    [ "$_r" = ready ] || die "benchtool $1 did not start"
+}
+wait_end() {
+    _rc=0; wait "$WAITER" || _rc=$?; WAITER=
+    [ $_rc = 0 ] || die "benchtool: the wait failed"
+    WAITED=$(cat "$B/waited")
+}
+
+rm -rf "$QH" "$B/trash"
 make -s -C "$TOP" QMAILHOME="$QH" ACCOUNTS="$ME" install-instance >/dev/null
 echo bench.example.org > "$QH/control/me"
 echo bench.example.org > "$QH/control/rcpthosts"
@@ -84,8 +104,15 @@ E1=$("$B/execrate" "$B/noop" 3)
 E1S=
 [ -x "$B/noop-musl" ] && E1S=$("$B/execrate" "$B/noop-musl" 3)
 
+# an empty Maildir.  The old one is moved aside and removed only when
+# every figure is taken: ext4 without a journal is slow to hand out
+# inodes for a minute after many are freed, and the bench's own
+# housekeeping must not slow the programs it measures
 maildir_fresh() {
-    rm -rf "$MD"
+    if [ -d "$MD" ]; then
+        mkdir -p "$B/trash"
+        mv "$MD" "$B/trash/Maildir.$(date +%s%N)"
+    fi
     "$QH/bin/maildirmake" "$MD"
 }
 
@@ -94,10 +121,11 @@ maildir_fresh() {
 # is in Maildir/new; sets RATE
 local_run() {
     maildir_fresh
+    wait_start waitcount "$MD/new" "$N" 900
     t0=$(now)
     "$B/injloop" "$QH/bin/qmail-inject" "$N" 4 u1@bench.example.org &
     INJ=$!
-    t1=$($TOOL waitcount "$MD/new" "$N" 900)
+    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
     for p in $INJ; do wait "$p" || true; done
     INJ=
     RATE=$(rate "$N" "$t0" "$t1")
@@ -113,6 +141,19 @@ out "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(uname -m), $(nproc) cores, $(df 
 out "F1 (create+write 300 B+fsync+rename, one writer): $F1 /s"
 out "E1 (start a dynamically linked no-op and wait, one process): $E1 /s"
 [ -n "$E1S" ] && out "E1s (the same, linked statically with musl): $E1S /s"
+# warm-up, not timed: WARM messages through the local path, so that the
+# figures are those of an MTA that has been running, whose pools of
+# reusable queue files (queue/recycle, queue/spare) hold spares, not
+# those of its first minute, when every queue file is a new inode
+mta_up
+maildir_fresh
+wait_start waitcount "$MD/new" "$WARM" 300
+run_bg "$B/injloop" "$QH/bin/qmail-inject" "$WARM" 4 u1@bench.example.org ||
+    die "the warm-up failed"
+wait_end
+mta_down
+out "warm-up (not timed): $WARM messages delivered locally"
+
 if want local; then
     mta_up
     local_run
@@ -187,12 +228,13 @@ verify_up
 smtpd_up
 if [ -n "$PFOK" ]; then
     maildir_fresh
+    wait_start waitcount "$MD/new" "$N" 900
     t0=$(now)
     run_bg pf smtp-source -c -l 300 -m "$N" -s 10 -M bench.client \
         -f sender@bench.client -t u1@bench.example.org "127.0.0.1:$PORT" \
         > "$B/smtp-source.log" 2>&1 || die "smtp-source failed (see $B/smtp-source.log)"
     ta=$(now)
-    t1=$($TOOL waitcount "$MD/new" "$N" 900)
+    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
     R=$(rate "$N" "$t0" "$t1")
     out "smtp: $N messages, 10 smtp-source clients, SMTP to Maildir/new: $R msg/s = $(ratio "$R" "$F1") x F1"
     R=$(rate "$N" "$t0" "$ta")
@@ -241,9 +283,10 @@ remote_run() { # CONCURRENCY
     _before=$(sink_count); _before=${_before:-0}
     run_bg "$B/qqflood" "$QH/bin/qmail-queue" "$N" 4 sender@bench.example.org \
         rcpt@remote.example || die "qqflood failed"
+    wait_start waitempty "$QH/queue/mess" 900
     t0=$(now)
     mta_up
-    t1=$($TOOL waitempty "$QH/queue/mess" 900)
+    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
     mta_down
     R=$(rate "$N" "$t0" "$t1")
     _got=$(( $(sink_count) - _before ))
@@ -263,7 +306,7 @@ else
     out "remote: $NOPF"
 fi
 
-want queue || exit 0
+want queue || { rm -rf "$B/trash"; exit 0; }
 
 # ---- queue scaling: local throughput with messages held in the queue ----
 # They are for a remote host while concurrencyremote is 0 (the channel
@@ -309,4 +352,4 @@ else
     out "local, $HUGEQ queued: skipped: filling the queue took over the $HUGE_SECS s limit"
 fi
 # the held queue is large; the next run builds a fresh instance anyway
-rm -rf "$QH/queue"
+rm -rf "$QH/queue" "$B/trash"
