@@ -125,7 +125,7 @@ local_run() {
     t0=$(now)
     "$B/injloop" "$QH/bin/qmail-inject" "$N" 4 u1@bench.example.org &
     INJ=$!
-    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
+    wait_end; t1=$WAITED
     for p in $INJ; do wait "$p" || true; done
     INJ=
     RATE=$(rate "$N" "$t0" "$t1")
@@ -234,7 +234,7 @@ if [ -n "$PFOK" ]; then
         -f sender@bench.client -t u1@bench.example.org "127.0.0.1:$PORT" \
         > "$B/smtp-source.log" 2>&1 || die "smtp-source failed (see $B/smtp-source.log)"
     ta=$(now)
-    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
+    wait_end; t1=$WAITED
     R=$(rate "$N" "$t0" "$t1")
     out "smtp: $N messages, 10 smtp-source clients, SMTP to Maildir/new: $R msg/s = $(ratio "$R" "$F1") x F1"
     R=$(rate "$N" "$t0" "$ta")
@@ -286,7 +286,7 @@ remote_run() { # CONCURRENCY
     wait_start waitempty "$QH/queue/mess" 900
     t0=$(now)
     mta_up
-    wait_end; t1=$WAITED; [ -n "${BENCH_DEBUG:-}" ] && echo "waited $t1 newest $(find "$MD/new" -type f -printf "%T@\n" | sort -n | tail -1)" >&2
+    wait_end; t1=$WAITED
     mta_down
     R=$(rate "$N" "$t0" "$t1")
     _got=$(( $(sink_count) - _before ))
