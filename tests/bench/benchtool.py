@@ -55,9 +55,10 @@ def count(top, limit):
 
 
 class Watch:
-    """inotify on every directory of a tree; delta() is the number of
-    files added minus those removed since the last call, or None after
-    an overflow (the count must be taken again)"""
+    """the files of a tree, kept up to date from inotify events.  The
+    names are a set, filled by a scan made after the watches are set and
+    then changed by the events in their order, so that a file the scan
+    and an event both saw counts once, whichever came first."""
 
     def __init__(self, top):
         libc = ctypes.CDLL(None, use_errno=True)
@@ -65,58 +66,72 @@ class Watch:
         if self.fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1")
         mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR
+        self.dirs = {}
         for root, _dirs, _files in os.walk(top):
-            if libc.inotify_add_watch(self.fd, root.encode(), mask) < 0:
+            wd = libc.inotify_add_watch(self.fd, root.encode(), mask)
+            if wd < 0:
                 raise OSError(ctypes.get_errno(), "inotify_add_watch " + root)
+            self.dirs[wd] = root
+        self.scan()
 
-    def delta(self, secs):
+    def scan(self):
+        self.names = set()
+        for wd, d in self.dirs.items():
+            try:
+                for e in os.scandir(d):
+                    if not e.is_dir(follow_symlinks=False):
+                        self.names.add((wd, e.name))
+            except FileNotFoundError:
+                pass
+
+    def count(self):
+        return len(self.names)
+
+    def update(self, secs):
+        """events for at most secs seconds; False if there were none"""
         if not select.select([self.fd], [], [], secs)[0]:
-            return 0
+            return False
         time.sleep(BATCH)
-        d = 0
         while True:
             try:
                 buf = os.read(self.fd, 65536)
             except BlockingIOError:
-                return d
+                return True
             pos = 0
             while pos < len(buf):
-                _wd, mask, _cookie, n = EVENT.unpack_from(buf, pos)
+                wd, mask, _cookie, n = EVENT.unpack_from(buf, pos)
+                name = buf[pos + EVENT.size:pos + EVENT.size + n]
                 pos += EVENT.size + n
                 if mask & IN_Q_OVERFLOW:
-                    return None
+                    self.scan()
+                    continue
                 if mask & IN_ISDIR:
                     continue
+                key = (wd, os.fsdecode(name.rstrip(b"\0")))
                 if mask & (IN_CREATE | IN_MOVED_TO):
-                    d += 1
+                    self.names.add(key)
                 elif mask & (IN_DELETE | IN_MOVED_FROM):
-                    d -= 1
+                    self.names.discard(key)
 
 
 def waituntil(top, done, secs, what, ready=None):
     """wait until done(number of files in the tree top) holds"""
     deadline = time.time() + secs
     try:
-        w = Watch(top)  # before the count: no file is missed
+        w = Watch(top)
     except (OSError, AttributeError):
         w = None
-    n = count(top, 1 << 30)
     if ready:
         with open(ready, "w") as f:
             f.write("ready\n")
-    while not done(n) or (w and not done(count(top, 1 << 30))):
+    while not done(w.count() if w else count(top, 1 << 30)):
         left = deadline - time.time()
         if left <= 0:
             sys.exit("benchtool: timed out waiting for " + what())
-        if not w:
+        if w:
+            w.update(min(left, 1.0))
+        else:
             time.sleep(0.01)
-            n = count(top, 1 << 30)
-            continue
-        if done(n):  # the count was wrong (a file seen twice): take it
-            n = count(top, 1 << 30)
-            continue
-        d = w.delta(min(left, 1.0))
-        n = count(top, 1 << 30) if d is None else n + d
     print("%.6f" % time.time())
 
 
