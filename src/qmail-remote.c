@@ -64,6 +64,7 @@ static struct {
     int opening;     /* MAIL FROM not accepted yet */
     int critical;    /* the final dot was sent */
     int hassize;     /* the server announced SIZE */
+    int pipelining;  /* the server announced PIPELINING */
     long long deadline;
     int fd;              /* its socket, or -1 */
     int ready;           /* the server took EHLO or HELO */
@@ -84,10 +85,23 @@ static struct keep {
     int fd; /* -1: a free entry */
     sa key; /* the destination it was made for (cfg.key) */
     sa ip;
-    int hassize;
+    int hassize, pipelining;
     unsigned long mails;
     long long since; /* when it was last used */
 } kept[RJOB_KEEP];
+
+/* PIPELINING (RFC 2920): where the server announced it, MAIL, every
+   RCPT and DATA go out in one write (after RSET on a kept connection),
+   and their replies are read in order.  A group longer than PIPE_MAX
+   goes one command at a time instead: the replies to a short group
+   always fit in the socket buffers, so neither side can block the
+   other's writes */
+#define PIPE_MAX 8192
+static struct {
+    int on;      /* this transaction's commands went as one group */
+    int rset;    /* the group starts with RSET (a kept connection) */
+    size_t left; /* its replies not read yet; DATA's is the last */
+} grp;
 
 static char outbuf[1024], netinbuf[BIO_SIZE], netoutbuf[BIO_SIZE];
 static char msgbuf[BIO_SIZE];
@@ -343,28 +357,36 @@ static int lost(void)
 
 /* the next reply's code, -1 when the connection is lost; a code that
    is not three digits from 100 to 599 counts as 421 */
-static int reply(void)
+static int reply_into(smtpreply *r)
 {
     size_t used;
     int st;
 
-    smtpreply_start(&cfg.reply);
-    cfg.said = 0;
+    smtpreply_start(r);
     cfg.deadline = now_ms() + (long long)cfg.timeoutremote * 1000;
     do {
         if (bio_feed(&netin) <= 0)
             return -1;
-        st = smtpreply_feed(&cfg.reply, bio_peek(&netin), netin.n, &used);
+        st = smtpreply_feed(r, bio_peek(&netin), netin.n, &used);
         bio_seek(&netin, used);
     } while (st == SMTPREPLY_MORE);
     if (st == SMTPREPLY_NOMEM)
         nomem();
     if (st != SMTPREPLY_DONE)
         return -1;
-    cfg.said = 1;
-    if (cfg.reply.code < 100 || cfg.reply.code > 599)
+    if (r->code < 100 || r->code > 599)
         return 421;
-    return (int)cfg.reply.code;
+    return (int)r->code;
+}
+
+static int reply(void)
+{
+    int code;
+
+    cfg.said = 0;
+    code = reply_into(&cfg.reply);
+    cfg.said = code >= 0;
+    return code;
 }
 
 /* sends the line in cfg.line (CRLF added) and reads the reply */
@@ -419,6 +441,8 @@ static int greet(void)
     if (code == 250) {
         cfg.hassize = smtpreply_ext(cfg.reply.text.s, cfg.reply.text.len,
                                     "SIZE", &arg, &arglen);
+        cfg.pipelining = smtpreply_ext(cfg.reply.text.s, cfg.reply.text.len,
+                                       "PIPELINING", &arg, &arglen);
         cfg.ready = 1;
         return DONE;
     }
@@ -432,28 +456,125 @@ static int greet(void)
     return DONE;
 }
 
-static int mail_from(void)
+/* "MAIL FROM:<sender>", with SIZE where announced, appended to x */
+static void mail_line(sa *x)
 {
     unsigned long size;
     char num[FMT_ULONG];
-    int code, withsize = cfg.hassize && message_size(&size);
+    int withsize = cfg.hassize && message_size(&size);
+
+    if (!sa_cats(x, "MAIL FROM:<") ||
+        !smtpenc_addr(x, cfg.sender, strlen(cfg.sender)) || !sa_append(x, '>'))
+        nomem();
+    if (withsize &&
+        (!sa_cats(x, " SIZE=") || !sa_catb(x, num, fmt_ulong(num, size))))
+        nomem();
+}
+
+/* "RCPT TO:<r>" appended to x */
+static void rcpt_line(sa *x, const char *r)
+{
+    if (!sa_cats(x, "RCPT TO:<") || !smtpenc_addr(x, r, strlen(r)) ||
+        !sa_append(x, '>'))
+        nomem();
+}
+
+/* the next reply of the group, or of the command just sent */
+static int pipe_reply(void)
+{
+    if (grp.left)
+        --grp.left;
+    return reply();
+}
+
+/* a command's reply: read when the group went out, else the command
+   in cfg.line sent and its reply read */
+static int step(void)
+{
+    return grp.on ? pipe_reply() : command();
+}
+
+/* the whole group in one write, where the server allows it and it is
+   short; RSET's reply read here.  NEXT: RSET failed on a kept
+   connection (nothing was reported; the caller closes it) */
+static int pipe_start(void)
+{
+    char **r;
+    size_t n = 0;
+
+    grp.on = 0;
+    grp.left = 0;
+    if (!cfg.pipelining)
+        return DONE;
+    cfg.chunk.len = 0;
+    if (grp.rset && !sa_cats(&cfg.chunk, "RSET\r\n"))
+        nomem();
+    mail_line(&cfg.chunk);
+    if (!sa_cats(&cfg.chunk, "\r\n"))
+        nomem();
+    for (r = cfg.rcpt; *r && cfg.chunk.len <= PIPE_MAX; ++r, ++n) {
+        rcpt_line(&cfg.chunk, *r);
+        if (!sa_cats(&cfg.chunk, "\r\n"))
+            nomem();
+    }
+    if (!sa_cats(&cfg.chunk, "DATA\r\n"))
+        nomem();
+    if (cfg.chunk.len > PIPE_MAX) {
+        if (grp.rset) { /* one at a time, as without PIPELINING */
+            if (!sa_copys(&cfg.line, "RSET"))
+                nomem();
+            if (command() != 250)
+                return NEXT;
+        }
+        return DONE;
+    }
+    if (bio_putflush(&netout, cfg.chunk.s, cfg.chunk.len) == -1)
+        return grp.rset ? NEXT : lost();
+    grp.on = 1;
+    grp.left = (size_t)grp.rset + 1 + n + 1;
+    if (grp.rset && pipe_reply() != 250)
+        return NEXT;
+    return DONE;
+}
+
+/* before the dialogue ends early: the group's remaining replies, so
+   that a kept connection is in step; if the server accepted DATA all
+   the same, the empty message is ended with a lone dot (RFC 2920 3.1)
+   and that reply read too.  A connection in trouble is not kept */
+static void pipe_settle(void)
+{
+    static smtpreply r = SMTPREPLY_INIT; /* the reply that ends the
+                                            dialogue stays in cfg.reply */
+    int code = 0;
+
+    for (; grp.on && grp.left; --grp.left)
+        if ((code = reply_into(&r)) < 0) {
+            cfg.ready = 0;
+            break;
+        }
+    if (grp.on && code == 354 &&
+        (bio_putflush(&netout, ".\r\n", 3) == -1 || reply_into(&r) < 0))
+        cfg.ready = 0;
+    grp.on = 0;
+}
+
+static int mail_from(void)
+{
+    int code;
 
     cfg.line.len = 0;
-    if (!sa_cats(&cfg.line, "MAIL FROM:<") ||
-        !smtpenc_addr(&cfg.line, cfg.sender, strlen(cfg.sender)) ||
-        !sa_append(&cfg.line, '>'))
-        nomem();
-    if (withsize && (!sa_cats(&cfg.line, " SIZE=") ||
-                     !sa_catb(&cfg.line, num, fmt_ulong(num, size))))
-        nomem();
-    if ((code = command()) < 0)
+    if (!grp.on)
+        mail_line(&cfg.line);
+    if ((code = step()) < 0)
         return lost();
     if (code >= 400 && cfg.reusing) { /* ask again on a fresh connection */
         send_quit();
         return NEXT;
     }
-    if (code >= 500)
+    if (code >= 500) {
+        pipe_settle();
         quit("DConnected to ", " but sender was rejected");
+    }
     if (code >= 400)
         return give_up("ZConnected to ", " but sender was rejected");
     cfg.opening = 0;
@@ -470,11 +591,9 @@ static int rcpt_to(void)
 
     for (r = cfg.rcpt; *r; ++r) {
         cfg.line.len = 0;
-        if (!sa_cats(&cfg.line, "RCPT TO:<") ||
-            !smtpenc_addr(&cfg.line, *r, strlen(*r)) ||
-            !sa_append(&cfg.line, '>'))
-            nomem();
-        if ((code = command()) < 0)
+        if (!grp.on)
+            rcpt_line(&cfg.line, *r);
+        if ((code = step()) < 0)
             lost();
         /* RFC 5321 4.5.3.1.10: 552 here is "too many recipients",
            temporary, unless SIZE says it is about the size */
@@ -529,8 +648,9 @@ static void data(void)
 
     if (!sa_copys(&cfg.line, "DATA"))
         nomem();
-    if ((code = command()) < 0)
+    if ((code = step()) < 0)
         lost();
+    grp.on = 0;
     if (code >= 500)
         quit("D", " failed on DATA command");
     if (code >= 400)
@@ -553,10 +673,12 @@ static int transaction(void)
     cfg.opening = 1;
     cfg.critical = 0;
     cfg.said = 0;
-    if (mail_from() == NEXT)
+    if (pipe_start() == NEXT || mail_from() == NEXT)
         return NEXT;
-    if (!rcpt_to())
+    if (!rcpt_to()) {
+        pipe_settle();
         quit("DGiving up on ", "");
+    }
     data();
     return DONE; /* not reached: data() always reports */
 }
@@ -572,6 +694,8 @@ static int smtp(int fd, const ipad *ip)
     cfg.opening = 1;
     cfg.critical = 0;
     cfg.hassize = 0;
+    cfg.pipelining = 0;
+    grp.rset = 0;
     cfg.said = 0;
     cfg.ready = 0;
     cfg.mails = 0;
@@ -783,6 +907,7 @@ static _Noreturn void job_end(void)
         else {
             k->fd = cfg.fd;
             k->hassize = cfg.hassize;
+            k->pipelining = cfg.pipelining;
             k->mails = cfg.mails;
             k->since = now_ms();
         }
@@ -831,16 +956,25 @@ static void job_reuse(struct keep *k)
     bio_init(&netin, net_read, cfg.fd, netinbuf, sizeof netinbuf);
     bio_init(&netout, net_write, cfg.fd, netoutbuf, sizeof netoutbuf);
     cfg.hassize = k->hassize;
+    cfg.pipelining = k->pipelining;
     cfg.mails = k->mails;
     cfg.ready = 1;
     cfg.said = 0;
     cfg.opening = 1;
-    if (!sa_copys(&cfg.line, "RSET"))
-        nomem();
-    if (command() == 250) {
+    if (cfg.pipelining) { /* RSET leads the group */
+        grp.rset = 1;
         cfg.reusing = 1;
         transaction();
         cfg.reusing = 0;
+        grp.rset = 0;
+    } else {
+        if (!sa_copys(&cfg.line, "RSET"))
+            nomem();
+        if (command() == 250) {
+            cfg.reusing = 1;
+            transaction();
+            cfg.reusing = 0;
+        }
     }
     close(cfg.fd);
     cfg.fd = -1;

@@ -12,7 +12,7 @@ appends to LOG one line per event:
   ADDR C: LINE          a command as received
   ADDR MSG N            a message was accepted; its bytes (as sent,
                         dot-unstuffed, CRLF kept) are in LOG.N
-STAGE is greeting, ehlo, helo, mail, rcpt, rcpt:ADDRESS (the RCPT
+STAGE is greeting, ehlo, helo, rset, mail, rcpt, rcpt:ADDRESS (the RCPT
 argument contains <ADDRESS>), data or dot.  ANSWER is a reply sent as
 it is (Python escapes allowed, CRLF added), or one of:
   drop     close the connection
@@ -20,7 +20,13 @@ it is (Python escapes allowed, CRLF added), or one of:
   big      a one-line reply of 1 MB
   endless  continuation lines as fast as the client reads them
   trickle  a continuation line every 0.2 s, never a last line
+  accept   (data only) 354 whatever came before, then the data read up
+           to the dot, logged as "ADDR DOT after N lines", and refused
+           with 554, as a server that does not check for recipients
 size=N announces SIZE N in the EHLO reply (and enforces it).
+pipelining=1 announces PIPELINING, and then a command logged while more
+input was already waiting behind it (it came in one write with the
+next) ends in " +".
 """
 import asyncio
 import socket
@@ -29,11 +35,13 @@ import sys
 from aiosmtpd.smtp import SMTP
 
 log_path, ready_path = sys.argv[1], sys.argv[2]
-listen, script, size = [], {}, None
+listen, script, size, pipelining = [], {}, None, False
 for arg in sys.argv[3:]:
     key, eq, val = arg.partition("=")
     if key == "size":
         size = int(val)
+    elif key == "pipelining":
+        pipelining = val == "1"
     elif eq:
         script[key] = val.encode("latin-1").decode("unicode_escape")
     else:
@@ -51,6 +59,11 @@ class Sink(SMTP):
 
     def local(self):
         return self.transport.get_extra_info("sockname")[0]
+
+    def cmd(self, text):
+        """log a command, marked when more input waits behind it"""
+        more = pipelining and len(getattr(self._reader, "_buffer", b""))
+        log("%s C: %s%s" % (self.local(), text, " +" if more else ""))
 
     async def answer(self, stage, arg=""):
         """True when the script decided this stage's answer"""
@@ -72,6 +85,16 @@ class Sink(SMTP):
             w.close()
         elif val == "stall":
             pass
+        elif val == "accept":
+            w.write(b"354 go ahead\r\n")
+            n = 0
+            while True:
+                line = await self._reader.readline()
+                if not line or line.rstrip(b"\r\n") == b".":
+                    break
+                n += 1
+            log("%s DOT after %d lines" % (self.local(), n))
+            w.write(b"554 5.5.1 no valid recipients\r\n")
         elif val == "big":
             w.write(b"250 " + b"x" * (1 << 20) + b"\r\n")
         elif val in ("endless", "trickle"):
@@ -100,18 +123,23 @@ class Sink(SMTP):
         if not await self.answer("helo"):
             await super().smtp_HELO(arg)
 
+    async def smtp_RSET(self, arg):
+        self.cmd("RSET")
+        if not await self.answer("rset"):
+            await super().smtp_RSET(arg)
+
     async def smtp_MAIL(self, arg):
-        log("%s C: MAIL %s" % (self.local(), arg))
+        self.cmd("MAIL %s" % arg)
         if not await self.answer("mail"):
             await super().smtp_MAIL(arg)
 
     async def smtp_RCPT(self, arg):
-        log("%s C: RCPT %s" % (self.local(), arg))
+        self.cmd("RCPT %s" % arg)
         if not await self.answer("rcpt", arg):
             await super().smtp_RCPT(arg)
 
     async def smtp_DATA(self, arg):
-        log("%s C: DATA" % self.local())
+        self.cmd("DATA")
         if not await self.answer("data"):
             await super().smtp_DATA(arg)
 
@@ -134,6 +162,13 @@ class Handler:
         return val if val is not None else "250 ok message %d" % n
 
 
+class PipeHandler(Handler):
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
+
+
 def bind(spec):
     host, _, port = spec.rpartition(":")
     fam = socket.AF_INET6 if host.startswith("[") else socket.AF_INET
@@ -152,7 +187,8 @@ async def main():
         s = bind(spec)
         ports.append(str(s.getsockname()[1]))
         await loop.create_server(
-            lambda: Sink(Handler(), data_size_limit=size, hostname="sink"),
+            lambda: Sink(PipeHandler() if pipelining else Handler(),
+                         data_size_limit=size, hostname="sink"),
             sock=s)
     with open(ready_path + ".tmp", "w") as f:
         f.write(" ".join(ports) + "\n")
