@@ -210,19 +210,21 @@ static ssize_t net_read(int fd, char *buf, size_t n, unsigned timeout)
     }
 }
 
-/* each write within timeoutremote seconds */
+/* each write within timeoutremote seconds; the socket is non-blocking,
+   so the write is tried first and poll waits only when it is full */
 static ssize_t net_write(int fd, char *buf, size_t n, unsigned timeout)
 {
     ssize_t r;
 
     (void)timeout;
     for (;;) {
+        r = write(fd, buf, n);
+        if (r == -1 && errno == EINTR)
+            continue;
+        if (r != -1 || errno != EAGAIN)
+            return r;
         if (wait_fd(fd, POLLOUT, (long long)cfg.timeoutremote * 1000) == -1)
             return -1;
-        r = write(fd, buf, n);
-        if (r == -1 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        return r;
     }
 }
 
