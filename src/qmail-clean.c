@@ -5,10 +5,13 @@
  * fd 1: '+' done, '!' an unlink failed, 'x' malformed request.  Also
  * sweeps stale pid/ files left by killed qmail-queue runs.  Finished
  * files go into queue/recycle for qmail-queue when it exists
- * (qrecycle.h), and are removed otherwise.
+ * (qrecycle.h), and are removed otherwise.  Spares in the pool's
+ * overflow slots are removed, TRIM_STEP at a time, once no request has
+ * come for a second.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +28,8 @@
 #include "sig.h"
 
 #define OSSIFIED 129600 /* 36 hours */
+#define TRIM_IDLE 1000  /* ms without a request before overflow goes */
+#define TRIM_STEP 16    /* overflow spares removed per idle turn */
 
 static qrecycle_pool pool = QRECYCLE_POOL_INIT;
 
@@ -59,6 +64,27 @@ static void sweep_pid(void)
 static int done_ok(const char *fn)
 {
     return qrecycle_put(&pool, fn) == 0 || errno == ENOENT;
+}
+
+/* while the pool has overflow spares and no request comes: they go, a
+   few at a time, so that a request is never kept waiting long */
+static void idle_trim(const bio *in)
+{
+    struct pollfd p;
+    int r;
+
+    while (pool.excess && !in->n) {
+        p.fd = 0;
+        p.events = POLLIN;
+        r = poll(&p, 1, TRIM_IDLE);
+        if (r != 0) {
+            if (r == -1 && errno == EINTR)
+                continue;
+            return; /* a request, or trouble: the read will tell */
+        }
+        while (qrecycle_trim(&pool, TRIM_STEP) && poll(&p, 1, 0) == 0)
+            ;
+    }
 }
 
 /* the request without its NUL: "todo/N" or "foop/N", N all digits */
@@ -116,6 +142,7 @@ int main(void)
     for (;;) {
         if (count++ % 31 == 0)
             sweep_pid();
+        idle_trim(&in);
         r = bio_getln(&in, &req, 0, 100);
         if (r == 0)
             return 0;

@@ -132,27 +132,52 @@ int qrecycle_open(qrecycle_pool *p)
 
     p->on = 0;
     p->next = 0;
+    p->over = QRECYCLE_SLOTS;
     p->pause = 0;
+    p->excess = 0;
     if (!d)
         return 0;
     /* go on after the highest slot in use: the slots before it are
        likely full */
     while ((e = readdir(d)))
         if (scan_digits(e->d_name) &&
-            scan_ulong(e->d_name, strlen(e->d_name), &v) &&
-            v < QRECYCLE_SLOTS && v >= p->next)
-            p->next = v + 1;
+            scan_ulong(e->d_name, strlen(e->d_name), &v)) {
+            if (v >= QRECYCLE_SLOTS)
+                p->excess = 1; /* left from before: trimmed when idle */
+            else if (v >= p->next)
+                p->next = v + 1;
+        }
     closedir(d);
     p->next %= QRECYCLE_SLOTS;
     p->on = 1;
     return 1;
 }
 
-int qrecycle_put(qrecycle_pool *p, const char *fn)
+/* FN into the first free one of PUT_TRY slots from *cur on, which
+   wraps within [lo, hi): 0 done, 1 every one tried was full, -1 any
+   other trouble (errno) */
+static int put_slots(const char *fn, unsigned long *cur, unsigned long lo,
+                     unsigned long hi)
 {
     char to[64];
+    int i;
+
+    for (i = 0; i < PUT_TRY; ++i) {
+        slot_name(to, *cur);
+        if (++*cur >= hi)
+            *cur = lo;
+        if (move_new(fn, to) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return -1;
+    }
+    return 1;
+}
+
+int qrecycle_put(qrecycle_pool *p, const char *fn)
+{
     struct stat st;
-    int i, r, e;
+    int r, e;
 
     if (!p->on)
         return unlink(fn);
@@ -166,15 +191,17 @@ int qrecycle_put(qrecycle_pool *p, const char *fn)
     if (stat(fn, &st) == -1 ||
         (st.st_size > QRECYCLE_KEEP && truncate(fn, 0) == -1))
         return unlink(fn); /* and ENOENT means FN is gone indeed */
-    for (i = 0; i < PUT_TRY; ++i) {
-        slot_name(to, p->next);
-        p->next = (p->next + 1) % QRECYCLE_SLOTS;
-        if (move_new(fn, to) == 0)
-            return 0;
-        if (errno != EEXIST)
-            break;
+    r = put_slots(fn, &p->next, 0, QRECYCLE_SLOTS);
+    if (r == 1) {
+        if (st.st_size > QRECYCLE_OVER_KEEP)
+            return unlink(fn);
+        r = put_slots(fn, &p->over, QRECYCLE_SLOTS, QRECYCLE_OVER);
+        if (r == 0)
+            p->excess = 1;
     }
-    if (i == PUT_TRY) {
+    if (r == 0)
+        return 0;
+    if (r == 1) { /* overflow full too: stop trying for a while */
         p->pause = PUT_PAUSE;
         return unlink(fn);
     }
@@ -187,4 +214,35 @@ int qrecycle_put(qrecycle_pool *p, const char *fn)
     if (r == 0 && e == ENOENT)
         p->on = 0; /* FN was there, so recycle/ is gone */
     return r;
+}
+
+int qrecycle_trim(qrecycle_pool *p, unsigned max)
+{
+    DIR *d;
+    struct dirent *e;
+    unsigned long v;
+    char fn[64];
+    unsigned n = 0;
+    int more = 0;
+
+    if (!p->on || !p->excess)
+        return 0;
+    d = opendir(QRECYCLE_DIR);
+    if (!d)
+        return 1; /* tried again when next idle */
+    while ((e = readdir(d)))
+        if (scan_digits(e->d_name) &&
+            scan_ulong(e->d_name, strlen(e->d_name), &v) &&
+            v >= QRECYCLE_SLOTS) {
+            if (n == max) {
+                more = 1;
+                break;
+            }
+            slot_name(fn, v);
+            unlink(fn); /* gone already: claimed meanwhile */
+            ++n;
+        }
+    closedir(d);
+    p->excess = more;
+    return more;
 }

@@ -11,6 +11,16 @@
  * of its own, writes the new message or envelope over the old contents
  * and cuts the file at the new length.
  *
+ * A burst of finished messages (a full queue delivered at once) would
+ * find the slots full, and each file removed then costs qmail-clean a
+ * freeing of its blocks (a discard, waited for, on a filesystem mounted
+ * with "discard"), one after the other while qmail-send waits for its
+ * answers.  Such files go into overflow slots instead, numbered from
+ * QRECYCLE_SLOTS to QRECYCLE_OVER - 1, if they are at most
+ * QRECYCLE_OVER_KEEP long; claimers find them when they read the
+ * directory, and qmail-clean removes those left over a few at a time
+ * once it has been idle for a second (qrecycle_trim).
+ *
  * Many qmail-queue processes draw from the pool at once, so every move
  * is a rename that refuses to replace its target (RENAME_NOREPLACE):
  * of two processes that try the same spare only one gets it, and a
@@ -35,6 +45,8 @@
 #define QRECYCLE_TRY 16     /* spares a claimer tries before it gives up */
 #define QRECYCLE_GUESS 8    /* of them slots guessed before the pool is read */
 #define QRECYCLE_KEEP 65536 /* longer spares are cut to length 0 */
+#define QRECYCLE_OVER 4096  /* slots in all, overflow included */
+#define QRECYCLE_OVER_KEEP 16384 /* longer files never overflow */
 
 /* the consumer's view: the names it will try */
 typedef struct qrecycle {
@@ -63,16 +75,22 @@ int qrecycle_claim(qrecycle *r, const char *to);
 typedef struct qrecycle_pool {
     int on;
     unsigned long next; /* the next slot to try */
+    unsigned long over; /* the next overflow slot to try */
     unsigned pause;     /* puts left before a full pool is tried again */
+    int excess;         /* overflow slots may be in use */
 } qrecycle_pool;
 
-#define QRECYCLE_POOL_INIT {0, 0, 0}
+#define QRECYCLE_POOL_INIT {0, 0, QRECYCLE_SLOTS, 0, 0}
 
 /* is there a pool to fill; 1 or 0 */
 int qrecycle_open(qrecycle_pool *p);
 /* FN is done with: cut to length 0 if longer than QRECYCLE_KEEP, then
-   into a free slot, or removed when there is no pool or no free slot.
-   0, or -1 with errno as unlink(2) would set it for FN */
+   into a free slot, or an overflow slot, or removed when there is no
+   pool or no free slot.  0, or -1 with errno as unlink(2) would set it
+   for FN */
 int qrecycle_put(qrecycle_pool *p, const char *fn);
+/* removes at most MAX files from overflow slots; 1 if some may be left
+   (p->excess stays set), 0 when none is */
+int qrecycle_trim(qrecycle_pool *p, unsigned max);
 
 #endif

@@ -105,16 +105,44 @@ is "$(find "$QH/queue/pid" "$QH/queue/intd" ! -type f -mindepth 1 | wc -l)" 0 \
     "and are not left in pid/ or intd/"
 is "$(find "$QH/queue/todo" -type f | wc -l)" 3 "three messages queued now"
 
-# round 4: a full pool (256 slots) stays at 256 and mail still flows
+# round 4: with its 256 slots full, the pool takes small files into
+# overflow slots (256 and up), and a file over 16 KiB is removed; once
+# qmail-clean has been idle for a second, the overflow is removed and
+# the pool holds 256 again.  Mail flows throughout.
 i=0
 while [ $i -lt 256 ]; do : > "$R/$i"; i=$((i + 1)); done
+{ printf 'Subject: big\n\n'; seq 1 5000; } | qq big@a.example
+big=$(find "$QH/queue/mess" -type f -size +16k -printf '%f\n')
 mta_start ./Maildir/
 wait_for 30 queue_empty
-ok $? "the three queued messages are delivered with the pool full"
-is "$(delivered)" 6 "six delivered in all"
-is "$(spares)" 256 "the pool still holds 256 spares"
+ok $? "the four queued messages are delivered with the pool full"
+is "$(delivered)" 7 "seven delivered in all"
+wait_for 10 sh -c "! ls '$R' | awk '\$1 >= 256' | grep -q ."
+ok $? "the overflow is removed once qmail-clean is idle"
+ok "$([ "$(spares)" -le 256 ]; echo $?)" "the pool holds at most 256 spares"
+is "$(find "$R" -type f -inum "$big" | wc -l)" 0 \
+    "the message file over 16 KiB was not kept"
 ok "$(grep -q 'warning\|alert' "$T/send.log"; [ $? = 1 ]; echo $?)" \
     "nothing to warn about"
+mta_stop
+# the overflow slots in use while the slots are full, and emptied by
+# qmail-clean once idle
+for n in 1 2 3 4 5; do printf 'Subject: o%d\n\nhello\n' $n | qq o$n@a.example; done
+mta_start ./Maildir/
+wait_for 30 sh -c "ls '$R' | awk '\$1 >= 256' | grep -q ."
+ok $? "with the slots full, small finished files go into overflow slots"
+wait_for 30 queue_empty
+ok $? "five more delivered"
+wait_for 10 sh -c "! ls '$R' | awk '\$1 >= 256' | grep -q ."
+ok $? "the overflow is removed once qmail-clean is idle"
+mta_stop
+: > "$R/300"
+: > "$R/4095"
+mta_start ./Maildir/
+wait_for 10 sh -c "[ ! -e '$R/300' ] && [ ! -e '$R/4095' ]"
+ok $? "a new qmail-clean removes overflow left from before, once idle"
+ok "$(ls "$R" | awk '$1 < 256' | grep -q .; echo $?)" \
+    "the 256 slots are left alone"
 
 # round 5: without queue/recycle files are created and removed as before
 mta_stop
