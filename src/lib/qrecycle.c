@@ -134,6 +134,7 @@ int qrecycle_open(qrecycle_pool *p)
     p->next = 0;
     p->over = QRECYCLE_SLOTS;
     p->pause = 0;
+    p->skip = 0;
     p->excess = 0;
     if (!d)
         return 0;
@@ -191,7 +192,13 @@ int qrecycle_put(qrecycle_pool *p, const char *fn)
     if (stat(fn, &st) == -1 ||
         (st.st_size > QRECYCLE_KEEP && truncate(fn, 0) == -1))
         return unlink(fn); /* and ENOENT means FN is gone indeed */
-    r = put_slots(fn, &p->next, 0, QRECYCLE_SLOTS);
+    /* the slots found full a moment ago are not tried again at once:
+       in a burst, each try would be a failed rename */
+    if (p->skip && st.st_size <= QRECYCLE_OVER_KEEP) {
+        --p->skip;
+        r = 1;
+    } else if ((r = put_slots(fn, &p->next, 0, QRECYCLE_SLOTS)) == 1)
+        p->skip = PUT_PAUSE;
     if (r == 1) {
         if (st.st_size > QRECYCLE_OVER_KEEP)
             return unlink(fn);

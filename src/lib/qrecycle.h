@@ -77,10 +77,11 @@ typedef struct qrecycle_pool {
     unsigned long next; /* the next slot to try */
     unsigned long over; /* the next overflow slot to try */
     unsigned pause;     /* puts left before a full pool is tried again */
+    unsigned skip;      /* puts left that go straight to overflow */
     int excess;         /* overflow slots may be in use */
 } qrecycle_pool;
 
-#define QRECYCLE_POOL_INIT {0, 0, QRECYCLE_SLOTS, 0, 0}
+#define QRECYCLE_POOL_INIT {0, 0, QRECYCLE_SLOTS, 0, 0, 0}
 
 /* is there a pool to fill; 1 or 0 */
 int qrecycle_open(qrecycle_pool *p);
