@@ -2,8 +2,9 @@
 # Crash test of remote delivery: messages to remote recipients, routed
 # by smtproutes to an SMTP sink on loopback, while qmail-remote,
 # qmail-rspawn, qmail-send and the sink itself are killed with SIGKILL
-# at random moments and restarted.  Every message must reach the sink at
-# least once, and the queue must end empty and consistent.
+# at random moments and restarted (the sink announcing PIPELINING every
+# other time).  Every message must reach the sink at least once, and
+# the queue must end empty and consistent.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 PY=/usr/bin/python3
@@ -17,12 +18,13 @@ trap 'mta_stop; [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null' EXIT
 PORT=
 SINKN=0
 # each run of the sink logs to a file of its own (it numbers the
-# messages it receives from 1)
+# messages it receives from 1); every other run announces PIPELINING,
+# so that both ways of qmail-remote's dialogue are cut short
 sink_start() {
     rm -f "$T/s.ready"
     SINKN=$((SINKN + 1))
     $PY "$TOP/tests/integration/remote-sink.py" "$T/s$SINKN.log" "$T/s.ready" \
-        "127.0.0.1:${PORT:-0}" 2>>"$T/s.err" &
+        "127.0.0.1:${PORT:-0}" "pipelining=$((SINKN % 2))" 2>>"$T/s.err" &
     SINKPID=$!
     wait_for 10 test -s "$T/s.ready"
 }
