@@ -67,6 +67,8 @@ struct job {
     unsigned refs; /* deliveries outstanding */
     int passdone;  /* the pass reached the end of the file */
     int defer;     /* something was not finished: try again later */
+    int fd;        /* the channel file, read by the pass and marked by
+                      markdone, until job_finish */
 };
 
 struct chan {
@@ -523,7 +525,30 @@ struct pre {
     int fd[NCHAN];
     sa buf[NCHAN];
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
+    sa sender;        /* the first F record, as info_sender would read it */
+    int hassender;
 };
+
+/*
+ * The senders of the messages preprocessed lately, so that the pass
+ * that starts a moment later need not read info/N back: the sender and
+ * info/N's mtime, as info_sender gives them.  An entry is filled when
+ * the batch is on disk, dropped when its message is preprocessed again
+ * or finished; a number not in it is read from info/N as always.
+ */
+#define SCACHE 256
+static struct scache {
+    unsigned long id;
+    int ok;
+    time_t birth;
+    sa sender;
+} scache[SCACHE];
+
+static void scache_drop(unsigned long id)
+{
+    if (scache[id % SCACHE].id == id)
+        scache[id % SCACHE].ok = 0;
+}
 
 /* a new queue file: a spare when there is one, its name in *SP until
    qfile_place puts it at FN, replacing any FN a crash left; else FN,
@@ -619,6 +644,11 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
         else if (type == 'p')
             scan_ulong(t, len, &pid);
         else if (type == 'F') {
+            if (!p->hassender) {
+                p->hassender = sa_copyb(&p->sender, t, strnlen(t, len));
+                if (!p->hassender)
+                    nomem(); /* the sender is read from info/N instead */
+            }
             p->infolen += (off_t)len + 2;
             if (write_all(p->infofd, t - 1, len + 2) == -1) {
                 LOGS("warning: trouble writing to ",
@@ -644,6 +674,7 @@ static int pre_write(struct pre *p)
     sa todo = SA_INIT;
     int c, ok = 0;
 
+    scache_drop(p->id);
     if (ctl_slurp(fname(&fn2, "todo", p->id, 0), &todo) != 1) {
         LOGS("warning: unable to open ", fn2.s);
         goto out;
@@ -771,9 +802,21 @@ static void batch_commit(void)
                     chans[n] |= (unsigned char)(1u << c);
             ++n;
         }
+    for (i = 0; dirs_ok && i < nbatch; ++i) {
+        struct pre *p = &batch[i];
+        struct scache *e = &scache[p->id % SCACHE];
+        struct stat st;
+        if (p->ok && p->hassender && fstat(p->infofd, &st) == 0 &&
+            sa_copy(&e->sender, &p->sender)) {
+            e->id = p->id;
+            e->birth = st.st_mtime;
+            e->ok = 1;
+        }
+    }
     clean_send(CQ_TODO, ids, chans, n);
     for (i = 0; i < nbatch; ++i) {
         struct pre *p = &batch[i];
+        p->hassender = 0;
         if (p->infofd != -1)
             close(p->infofd);
         qfile_drop(&p->sp[NCHAN]);
@@ -1019,6 +1062,10 @@ static int messdone_ready(unsigned long id)
  */
 static void messdone_finish(const unsigned long *ids, size_t n)
 {
+    size_t i;
+
+    for (i = 0; i < n; ++i)
+        scache_drop(ids[i]);
     clean_send(CQ_DONE, ids, 0, n);
 }
 
@@ -1052,6 +1099,9 @@ static void job_finish(size_t j)
     int c = jb->chan;
     struct stat st;
 
+    if (jb->fd != -1)
+        close(jb->fd);
+    jb->fd = -1;
     if (!jb->defer) {
         if (qspare_put(&spares, fname(&fn1, chname[c], jb->id, 1)) == -1 &&
             errno != ENOENT) {
@@ -1071,7 +1121,7 @@ static void pass_end(int c, int defer)
     struct chan *x = &ch[c];
     struct job *jb = &jobs[x->pj];
 
-    close(x->pfd);
+    x->pfd = -1; /* the job keeps it for markdone */
     x->pass = 0;
     jb->passdone = 1;
     if (defer)
@@ -1099,8 +1149,13 @@ static void pass_start(int c)
     prioq_delmin(&x->pq);
     jb = &jobs[j];
     memset(jb, 0, sizeof *jb);
-    x->pfd = open_read(fname(&fn1, chname[c], e.id, 1));
-    if (x->pfd == -1 || !info_sender(e.id, &jb->sender, &birth)) {
+    x->pfd =
+        open(fname(&fn1, chname[c], e.id, 1), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (x->pfd != -1 && scache[e.id % SCACHE].ok &&
+        scache[e.id % SCACHE].id == e.id &&
+        sa_copy(&jb->sender, &scache[e.id % SCACHE].sender))
+        birth = scache[e.id % SCACHE].birth;
+    else if (x->pfd == -1 || !info_sender(e.id, &jb->sender, &birth)) {
         if (x->pfd != -1)
             close(x->pfd);
         LOGS("warning: trouble opening ", fn1.s, "; will try again later");
@@ -1111,6 +1166,7 @@ static void pass_start(int c)
     jb->used = 1;
     jb->id = e.id;
     jb->chan = c;
+    jb->fd = x->pfd;
     jb->retry = nextretry(birth, c);
     jb->dying = recent > birth + (time_t)cf.lifetime;
     x->pass = 1;
@@ -1209,15 +1265,11 @@ static void pass_step(int c)
     }
 }
 
-static void markdone(int c, unsigned long id, off_t off)
+static void markdone(int c, const struct job *jb, off_t off)
 {
-    int fd = open_write(fname(&fn1, chname[c], id, 1));
-
-    if (fd == -1 || pwrite(fd, "D", 1, off) != 1)
-        LOGS("warning: trouble marking ", fn1.s,
+    if (pwrite(jb->fd, "D", 1, off) != 1)
+        LOGS("warning: trouble marking ", fname(&fn1, chname[c], jb->id, 1),
              "; message will be delivered twice!");
-    if (fd != -1)
-        close(fd);
 }
 
 static void report(int c, unsigned char slot, char code, const char *text,
@@ -1260,7 +1312,7 @@ static void report(int c, unsigned char slot, char code, const char *text,
         addbounce(jb->id, d->rcpt.s, text, tlen);
     }
     if (code == 'K' || code == 'D')
-        markdone(c, jb->id, d->off);
+        markdone(c, jb, d->off);
     else
         jb->defer = 1;
     sa_free(&t);
