@@ -9,39 +9,10 @@
 # group over 8 KiB goes one command at a time.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
-PY=/usr/bin/python3
-SINK=$TOP/tests/integration/remote-sink.py
 DRIVE=$TOP/tests/integration/rjob-drive.py
-$PY -c 'import aiosmtpd' 2>/dev/null ||
-    skip_all "needs python3-aiosmtpd (Debian package)"
-
+. "$(dirname "$0")/remote-lib.sh"
 inst_fresh
 echo helo.example.net >"$QH/control/helohost"
-SINKPID=
-trap 'sink_stop' EXIT
-
-# sink ARGS...: a fresh sink on 127.0.0.1 scripted by ARGS, the route
-# to it in smtproutes; its log $T/s.log
-sink() {
-    sink_stop
-    rm -f "$T"/s.log* "$T/s.ready"
-    $PY "$SINK" "$T/s.log" "$T/s.ready" 127.0.0.1:0 "$@" 2>"$T/s.err" &
-    SINKPID=$!
-    wait_for 10 test -f "$T/s.ready" || { cat "$T/s.err" >&2; exit 1; }
-    read PORT _rest <"$T/s.ready"
-    echo "example.com:127.0.0.1:$PORT" >"$QH/control/smtproutes"
-}
-sink_stop() {
-    [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null && wait "$SINKPID" 2>/dev/null
-    SINKPID=
-}
-remote() { # ARGS...: one-shot qmail-remote, output in $T/out
-    "$QH/bin/qmail-remote" "$@" <"$T/msg" >"$T/out" 2>"$T/err"
-    echo $? >"$T/rc"
-}
-res() { tr '\000' '|' <"$T/out"; }
-# the log without addresses and without QUIT (sent without waiting)
-slog() { sed -e 's/^[^ ]* //' -e '/^C: QUIT$/d' "$T/s.log"; }
 msgs() { grep -c ' MSG ' "$T/s.log"; }
 
 printf 'Subject: pipe\n\n.hidden dot\nbody\n' >"$T/msg"

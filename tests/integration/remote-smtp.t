@@ -6,44 +6,11 @@
 # TCP timeout table with qmail-tcpto and qmail-tcpok.  No DNS is used.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
-PY=/usr/bin/python3
-SINK=$TOP/tests/integration/remote-sink.py
-$PY -c 'import aiosmtpd' 2>/dev/null ||
-    skip_all "needs python3-aiosmtpd (Debian package)"
-
+. "$(dirname "$0")/remote-lib.sh"
 inst_fresh
 echo helo.example.net > "$QH/control/helohost"
-SINKPID=
-trap 'sink_stop' EXIT
-
-# sink ARGS...: a fresh sink on 127.0.0.1 (or the addresses given
-# first), script ARGS; $PORT is its (first) port, its log $T/s.log
-sink() {
-    sink_stop
-    rm -f "$T"/s.log* "$T/s.ready"
-    case ${1:-} in *:*:*|127.*|\[*) ;; *) set -- 127.0.0.1:0 "$@" ;; esac
-    $PY "$SINK" "$T/s.log" "$T/s.ready" "$@" 2>"$T/s.err" &
-    SINKPID=$!
-    wait_for 10 test -f "$T/s.ready" || { cat "$T/s.err" >&2; exit 1; }
-    read PORT _rest <"$T/s.ready"
-    echo "example.com:127.0.0.1:$PORT" >"$QH/control/smtproutes"
-}
-sink_stop() {
-    [ -n "$SINKPID" ] && kill "$SINKPID" 2>/dev/null && wait "$SINKPID" 2>/dev/null
-    SINKPID=
-}
-# remote ARGS...: qmail-remote with $T/msg on fd 0; output in $T/out
-remote() {
-    "$QH/bin/qmail-remote" "$@" <"$T/msg" >"$T/out" 2>"$T/err"
-    echo $? >"$T/rc"
-}
-# the output with NUL shown as |
-res() { tr '\000' '|' <"$T/out"; }
 # the expected output, printf-style, NUL written as |
 exp() { printf "$@"; }
-# the sink's log without addresses, and without the QUIT, which
-# qmail-remote sends without waiting (the server may not read it)
-slog() { sed -e 's/^[^ ]* //' -e '/^C: QUIT$/d' "$T/s.log"; }
 S=a@example.net
 R=b@example.com
 
