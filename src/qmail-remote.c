@@ -992,6 +992,9 @@ static void job_run(char **f)
     cfg.fail.len = 0;
     cfg.keep = 0;
     cfg.reusing = 0;
+    /* a report ends a job by longjmp, wherever the dialogue was */
+    grp.on = grp.rset = 0;
+    grp.left = 0;
     bio_init(&msg, bio_readop, cfg.msgfd, msgbuf, sizeof msgbuf);
     controls();
     route(f[0]);

@@ -41,7 +41,7 @@ static int move_new(const char *from, const char *to)
                         RENAME_NOREPLACE);
 }
 
-int qrecycle_list(qrecycle *r, unsigned long seed)
+void qrecycle_list(qrecycle *r, unsigned long seed)
 {
     size_t i;
 
@@ -51,7 +51,6 @@ int qrecycle_list(qrecycle *r, unsigned long seed)
     /* 61 is prime to the slot count: the guesses are distinct slots */
     for (i = 0; i < QRECYCLE_GUESS; ++i)
         r->name[r->len++] = (seed + i * 61) % QRECYCLE_SLOTS;
-    return 1;
 }
 
 /* after the guesses: up to QRECYCLE_TRY names from the first SCAN_MAX

@@ -60,8 +60,8 @@ typedef struct qrecycle {
    by SEED, so that concurrent claimers spread over the pool; in a pool
    a quarter full, one of them is a spare nine times in ten, and the
    directory is not read.  After those, names are read from the pool
-   (one batch of them, starting at an entry chosen by SEED).  Always 1. */
-int qrecycle_list(qrecycle *r, unsigned long seed);
+   (one batch of them, starting at an entry chosen by SEED). */
+void qrecycle_list(qrecycle *r, unsigned long seed);
 /* claim a spare under the name TO, which must not exist.  Returns a
    descriptor open for writing at offset 0 of a file that may hold old
    contents (up to QRECYCLE_KEEP bytes, zeroed in whole blocks by
