@@ -2,7 +2,11 @@
  * qmail-clean: removes finished queue files for qmail-send.
  * Runs as qmailq in QMAILHOME/queue, started by qmail-start.  Requests
  * on fd 0 ("todo/N" or "foop/N", NUL-terminated), one reply byte on
- * fd 1: '+' done, '!' an unlink failed, 'x' malformed request.  Also
+ * fd 1: '+' done, '!' an unlink failed, 'x' malformed request.
+ * "sync/N" asks for the queue's filesystem to be flushed (syncfs):
+ * '+' once it is, '!' if the flush reported an error; qmail-send sends
+ * it for a batch of new info and channel files and goes on working
+ * meanwhile, and removes their todo/ files after the '+'.  Also
  * sweeps stale pid/ files left by killed qmail-queue runs.  Finished
  * files go into queue/recycle for qmail-queue when it exists
  * (qrecycle.h), and are removed otherwise.  Spares in the pool's
@@ -11,6 +15,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 #define TRIM_STEP 16    /* overflow spares removed per idle turn */
 
 static qrecycle_pool pool = QRECYCLE_POOL_INIT;
+static int queuefs = -1; /* the queue, opened once: see sync_fs */
 
 /* remove pid/ files older than 36 hours: by atime, as always, and by
    ctime too, which a claim from the pool renews at once (the atime only
@@ -87,7 +93,18 @@ static void idle_trim(const bio *in)
     }
 }
 
-/* the request without its NUL: "todo/N" or "foop/N", N all digits */
+/* everything written to the queue's filesystem so far on disk.  The
+   descriptor dates from the start, so a writeback error on the
+   filesystem since then is reported once, here, as with fsync */
+static char sync_fs(void)
+{
+    if (queuefs == -1)
+        queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return queuefs != -1 && syncfs(queuefs) == 0 ? '+' : '!';
+}
+
+/* the request without its NUL: "todo/N", "foop/N" or "sync/N", N all
+   digits */
 static char handle(const char *req, size_t len)
 {
     unsigned long id;
@@ -100,13 +117,15 @@ static char handle(const char *req, size_t len)
         return 'x';
     if (!memcmp(req, "todo/", 5))
         todo = 1;
-    else if (!memcmp(req, "foop/", 5))
+    else if (!memcmp(req, "foop/", 5) || !memcmp(req, "sync/", 5))
         todo = 0;
     else
         return 'x';
     n = scan_ulong(req + 5, len - 5, &id);
     if (!n || n != len - 5)
         return 'x';
+    if (req[0] == 's')
+        return sync_fs();
     if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
         return '!';
     if (!done_ok(fn.s))
@@ -139,6 +158,7 @@ int main(void)
     if (chdir(AUTO_QMAILHOME) == -1 || chdir("queue") == -1)
         return EX_TEMP;
     qrecycle_open(&pool);
+    queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     for (;;) {
         if (count++ % 31 == 0)
             sweep_pid();

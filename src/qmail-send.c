@@ -132,22 +132,49 @@ static void sighup(int s)
     flaghup = 1;
 }
 
-/* ---- logging: one write per line to fd 0 ---- */
+/* ---- logging to fd 0 ----
+ * Lines are gathered and written together once per turn of the loop,
+ * before it waits (log_flush), and whenever LOG_MAX bytes are waiting:
+ * a message's seven or so lines cost one write, not seven, and the
+ * logger is woken once.  Nothing waits longer than the turn does. */
+
+#define LOG_MAX 4096
+static char logbuf[LOG_MAX];
+static size_t loglen;
+
+static void log_flush(void)
+{
+    if (loglen && write_all(0, logbuf, loglen) == -1) {
+        /* nowhere to complain; keep delivering */
+    }
+    loglen = 0;
+}
+
+static void log_bytes(const char *s, size_t n)
+{
+    if (loglen + n > LOG_MAX)
+        log_flush();
+    if (n > LOG_MAX) {
+        if (write_all(0, s, n) == -1) {
+            /* as above */
+        }
+        return;
+    }
+    memcpy(logbuf + loglen, s, n);
+    loglen += n;
+}
 
 static void log_line(const sa *l)
 {
-    if (write_all(0, l->s, l->len) == -1) {
-        /* nowhere to complain; keep delivering */
-    }
+    log_bytes(l->s, l->len);
 }
 
 static void nomem(void)
 {
     static const char msg[] = "alert: out of memory, sleeping...\n";
 
-    if (write_all(0, msg, sizeof msg - 1) == -1) {
-        /* as above */
-    }
+    log_bytes(msg, sizeof msg - 1);
+    log_flush();
     sleep(10);
 }
 
@@ -288,6 +315,7 @@ static void reread(void)
     while (chdir("queue") == -1) {
         LOGS("alert: unable to switch back to queue directory; HELP! "
              "sleeping...");
+        log_flush();
         sleep(10);
     }
 }
@@ -313,14 +341,15 @@ static void pq_insert(prioq *q, time_t t, unsigned long id)
  * todo/N, met again by a new scan of todo/.
  */
 #define CQ_MAX 256
-enum { CQ_TODO, CQ_DONE, CQ_SWEEP };
+enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC };
 static struct cqe {
     unsigned long id;
     unsigned char kind;
     unsigned char chans; /* CQ_TODO: bit c for a file of channel c */
 } cq[CQ_MAX];
 static size_t cqhead, cqlen;
-static const char *const cqwhat[3] = {"todo/", "foop/", "foop/"};
+static const char *const cqwhat[4] = {"todo/", "foop/", "foop/", "sync/"};
+static void flight_answer(int ok);
 
 static void clean_lost(void)
 {
@@ -338,6 +367,10 @@ static void clean_reply(char r)
 
     cqhead = (cqhead + 1) % CQ_MAX;
     --cqlen;
+    if (e.kind == CQ_SYNC) {
+        flight_answer(r == '+');
+        return;
+    }
     if (r != '+') {
         LOGS("warning: qmail-clean unable to clean up ", cqwhat[e.kind],
              num(e.id));
@@ -386,15 +419,15 @@ static void clean_wait(size_t left)
 }
 
 /* requests of one kind for ids[0..n-1], n <= CQ_MAX; for CQ_TODO,
-   chans[i] says which channels ids[i] has files for */
-static void clean_send(int kind, const unsigned long *ids,
-                       const unsigned char *chans, size_t n)
+   chans[i] says which channels ids[i] has files for.  1: sent */
+static int clean_send(int kind, const unsigned long *ids,
+                      const unsigned char *chans, size_t n)
 {
     sa req = SA_INIT;
     size_t i;
 
     if (!n || flagdying)
-        return;
+        return 0;
     if (cqlen + n > CQ_MAX)
         clean_wait(CQ_MAX - n);
     for (i = 0; i < n; ++i)
@@ -404,12 +437,12 @@ static void clean_send(int kind, const unsigned long *ids,
             sa_free(&req);
             for (i = 0; kind == CQ_DONE && i < n; ++i)
                 pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
-            return; /* CQ_TODO: todo/N stays, to be preprocessed again */
+            return 0; /* CQ_TODO: todo/N stays, to be preprocessed again */
         }
     if (write_all(5, req.s, req.len) == -1) {
         sa_free(&req);
         clean_lost();
-        return;
+        return 0;
     }
     sa_free(&req);
     for (i = 0; i < n; ++i) {
@@ -418,6 +451,7 @@ static void clean_send(int kind, const unsigned long *ids,
         e->kind = (unsigned char)kind;
         e->chans = chans ? chans[i] : 0;
     }
+    return 1;
 }
 
 /* 1 + the kind of an unanswered request about message id; 0: none */
@@ -426,7 +460,8 @@ static int clean_pending(unsigned long id)
     size_t i;
 
     for (i = 0; i < cqlen; ++i)
-        if (cq[(cqhead + i) % CQ_MAX].id == id)
+        if (cq[(cqhead + i) % CQ_MAX].id == id &&
+            cq[(cqhead + i) % CQ_MAX].kind != CQ_SYNC)
             return 1 + cq[(cqhead + i) % CQ_MAX].kind;
     return 0;
 }
@@ -487,6 +522,7 @@ static void scan_info(void)
         }
         while (!(d = opendir(dn.s))) {
             LOGS("alert: unable to opendir ", dn.s, ", sleeping...");
+            log_flush();
             sleep(10);
         }
         while ((e = readdir(d)))
@@ -508,14 +544,20 @@ static void scan_info(void)
  * replaces the per-file and per-directory fsyncs: it flushes every file
  * and directory entry of the batch (and whatever else is dirty there)
  * with a single cache flush, where the fsyncs would flush once each.
- * It reports any writeback error on the filesystem since qmail-send
- * started (queuefs is opened once, at startup); on an error the batch
- * falls back to the fsyncs, which tell which files are affected. */
+ *
+ * That syncfs is qmail-clean's ("sync/N"), so that qmail-send goes on
+ * meanwhile: it reads reports, starts deliveries and preprocesses the
+ * next batch while the batch before waits "in flight" for the answer.
+ * One batch at most is in flight; the next waits for it before its own
+ * request goes.  Only after a '+' is todo/N removed, as before; the
+ * syncfs reports any writeback error on the filesystem since
+ * qmail-clean started (it opens the queue once), and after a '!' the
+ * batch falls back to the fsyncs, which tell which files are affected.
+ * A batch smaller than SYNCFS_MIN is fsynced at once, here. */
 
 #define TODO_BATCH 64
+#define TODO_STEP 8 /* names read from todo/ in one turn of the loop */
 #define SYNCFS_MIN 4
-
-static int queuefs = -1; /* the queue directory, for syncfs */
 
 struct pre {
     unsigned long id;
@@ -584,8 +626,14 @@ static void qfile_drop(sa *sp)
     sp->len = 0;
 }
 
-static struct pre batch[TODO_BATCH];
+static struct pre pres[2][TODO_BATCH];
+static struct pre *batch = pres[0]; /* being filled */
 static size_t nbatch;
+static struct pre *flight = pres[1]; /* waiting for qmail-clean's sync */
+static size_t nflight;
+enum { FLIGHT_NONE, FLIGHT_WAIT, FLIGHT_OK, FLIGHT_FAIL };
+static int flightstate;
+static unsigned long flightseq;
 
 static int pre_recip(struct pre *p, const char *a, size_t n)
 {
@@ -699,8 +747,8 @@ static int pre_write(struct pre *p)
         }
     /* a channel file a crash left for a channel not used now */
     for (c = 0; ok && c < NCHAN; ++c)
-        if (p->fd[c] == -1 &&
-            unlink(fname(&fn1, chname[c], p->id, 1)) == -1 && errno != ENOENT) {
+        if (p->fd[c] == -1 && unlink(fname(&fn1, chname[c], p->id, 1)) == -1 &&
+            errno != ENOENT) {
             LOGS("warning: unable to unlink ", fn1.s);
             ok = 0;
         }
@@ -739,8 +787,8 @@ static int pre_fsync(struct pre *p)
     return 1;
 }
 
-/* each directory that gained an entry in this batch, once */
-static int batch_dirsync(void)
+/* each directory that gained an entry in batch b of n, once */
+static int batch_dirsync(const struct pre *b, size_t n)
 {
     static const char *const dirs[3] = {"local/", "remote/", "info/"};
     unsigned char need[3][AUTO_SPLIT];
@@ -749,13 +797,13 @@ static int batch_dirsync(void)
     sa dn = SA_INIT;
 
     memset(need, 0, sizeof need);
-    for (i = 0; i < nbatch; ++i) {
-        if (!batch[i].ok)
+    for (i = 0; i < n; ++i) {
+        if (!b[i].ok)
             continue;
-        need[2][batch[i].id % AUTO_SPLIT] = 1;
+        need[2][b[i].id % AUTO_SPLIT] = 1;
         for (c = 0; c < NCHAN; ++c)
-            if (batch[i].fd[c] != -1)
-                need[c][batch[i].id % AUTO_SPLIT] = 1;
+            if (b[i].fd[c] != -1)
+                need[c][b[i].id % AUTO_SPLIT] = 1;
     }
     for (c = 0; c < 3; ++c)
         for (s = 0; s < AUTO_SPLIT; ++s) {
@@ -773,37 +821,36 @@ static int batch_dirsync(void)
     return 1;
 }
 
-/* steps 7 to 9 for the whole batch */
-static void batch_commit(void)
+/* steps 7 to 9 for batch b of nb, whose files are on disk already
+   if synced (by a syncfs) */
+static void batch_commit(struct pre *b, size_t nb, int synced)
 {
     unsigned long ids[TODO_BATCH];
     unsigned char chans[TODO_BATCH];
     size_t i, n;
     int c, dirs_ok;
 
-    for (c = 0, i = 0; i < nbatch; ++i)
-        c += batch[i].ok;
-    if (c >= SYNCFS_MIN && queuefs != -1 && syncfs(queuefs) == 0)
+    if (synced)
         dirs_ok = 1;
     else {
-        for (i = 0; i < nbatch; ++i)
-            if (batch[i].ok && !pre_fsync(&batch[i]))
-                batch[i].ok = 0;
-        dirs_ok = batch_dirsync();
+        for (i = 0; i < nb; ++i)
+            if (b[i].ok && !pre_fsync(&b[i]))
+                b[i].ok = 0;
+        dirs_ok = batch_dirsync(b, nb);
     }
     /* todo/N goes for every message now safely in place; each is queued
        for its channels once qmail-clean has done that (clean_reply) */
-    for (n = 0, i = 0; dirs_ok && i < nbatch; ++i)
-        if (batch[i].ok) {
-            ids[n] = batch[i].id;
+    for (n = 0, i = 0; dirs_ok && i < nb; ++i)
+        if (b[i].ok) {
+            ids[n] = b[i].id;
             chans[n] = 0;
             for (c = 0; c < NCHAN; ++c)
-                if (batch[i].fd[c] != -1)
+                if (b[i].fd[c] != -1)
                     chans[n] |= (unsigned char)(1u << c);
             ++n;
         }
-    for (i = 0; dirs_ok && i < nbatch; ++i) {
-        struct pre *p = &batch[i];
+    for (i = 0; dirs_ok && i < nb; ++i) {
+        struct pre *p = &b[i];
         struct scache *e = &scache[p->id % SCACHE];
         struct stat st;
         if (p->ok && p->hassender && fstat(p->infofd, &st) == 0 &&
@@ -813,9 +860,10 @@ static void batch_commit(void)
             e->ok = 1;
         }
     }
-    clean_send(CQ_TODO, ids, chans, n);
-    for (i = 0; i < nbatch; ++i) {
-        struct pre *p = &batch[i];
+    if (n)
+        clean_send(CQ_TODO, ids, chans, n);
+    for (i = 0; i < nb; ++i) {
+        struct pre *p = &b[i];
         p->hassender = 0;
         if (p->infofd != -1)
             close(p->infofd);
@@ -827,7 +875,67 @@ static void batch_commit(void)
             p->buf[c].len = 0;
         }
     }
+}
+
+/* qmail-clean's answer to the flight's sync (clean_reply) */
+static void flight_answer(int ok)
+{
+    if (flightstate == FLIGHT_WAIT)
+        flightstate = ok ? FLIGHT_OK : FLIGHT_FAIL;
+}
+
+/* the batch in flight committed once its answer is there; with wait,
+   after waiting for it (without qmail-clean: its files are fsynced
+   here, and todo/N stays for the next start) */
+static void flight_land(int wait)
+{
+    while (wait && flightstate == FLIGHT_WAIT && cqlen)
+        clean_take();
+    if (flightstate == FLIGHT_WAIT && (wait || !cqlen))
+        flightstate = FLIGHT_FAIL;
+    if (flightstate == FLIGHT_NONE || flightstate == FLIGHT_WAIT)
+        return;
+    batch_commit(flight, nflight, flightstate == FLIGHT_OK);
+    nflight = 0;
+    flightstate = FLIGHT_NONE;
+}
+
+/* 1 if message id is in the batch in flight */
+static int flight_has(unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < nflight; ++i)
+        if (flight[i].id == id)
+            return 1;
+    return 0;
+}
+
+/* the batch filled: in flight if big enough, else committed now */
+static void batch_end(void)
+{
+    struct pre *t;
+    size_t i, ok = 0;
+
+    for (i = 0; i < nbatch; ++i)
+        ok += (size_t)batch[i].ok;
+    if (ok < SYNCFS_MIN || flagdying) {
+        batch_commit(batch, nbatch, 0);
+        nbatch = 0;
+        return;
+    }
+    flight_land(1);
+    t = flight;
+    flight = batch;
+    nflight = nbatch;
+    batch = t;
     nbatch = 0;
+    flightstate = FLIGHT_WAIT;
+    ++flightseq;
+    if (!clean_send(CQ_SYNC, &flightseq, 0, 1)) {
+        flightstate = FLIGHT_FAIL; /* no qmail-clean, or no memory */
+        flight_land(0);
+    }
 }
 
 static void trigger_open(void)
@@ -842,19 +950,20 @@ static void todo_step(void)
     struct dirent *e;
     unsigned long id;
     struct pre *p;
-    int k;
+    int k, step;
 
     if (!tododir) {
         trigger_open();
         tododir = opendir("todo");
         if (!tododir) {
             LOGS("alert: unable to opendir todo, sleeping...");
+            log_flush();
             sleep(10);
             return;
         }
         nexttodo = recent + SLEEP_TODO;
     }
-    while (nbatch < TODO_BATCH) {
+    for (step = 0; step < TODO_STEP && nbatch < TODO_BATCH; ++step) {
         e = readdir(tododir);
         if (!e) {
             closedir(tododir);
@@ -864,6 +973,8 @@ static void todo_step(void)
         if (!scan_digits(e->d_name) ||
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
+        if (flight_has(id))
+            flight_land(1);
         /* a request about this number unanswered: see qmail-clean above */
         k = clean_pending(id);
         if (k) {
@@ -877,8 +988,9 @@ static void todo_step(void)
         p->infolen = 0;
         p->ok = pre_write(p);
     }
-    if (nbatch)
-        batch_commit();
+    /* the batch goes when full, or at the end of the scan */
+    if (nbatch && (nbatch == TODO_BATCH || !tododir))
+        batch_end();
 }
 
 /* ---- bounces (2.8) ---- */
@@ -906,6 +1018,7 @@ static void addbounce(unsigned long id, const char *rcpt, const char *text,
         if (fd != -1)
             close(fd);
         LOGS("alert: unable to append to bounce message; HELP! sleeping...");
+        log_flush();
         sleep(10);
     }
     sa_free(&e);
@@ -1033,13 +1146,12 @@ static int messdone_ready(unsigned long id)
        (messdone_finish): the number, its inode recycled, may already be
        a newer message's, whose file qmail-queue linked after info/N was
        written; that message must not be touched.  Only info/N goes */
-    if (stat(fname(&fn2, "mess", id, 1), &ms) == -1 ? errno == ENOENT
-                                                    : ts_after(&ms.st_ctim,
-                                                               &st.st_mtim)) {
+    if (stat(fname(&fn2, "mess", id, 1), &ms) == -1
+            ? errno == ENOENT
+            : ts_after(&ms.st_ctim, &st.st_mtim)) {
         if (qspare_put(&spares, fname(&fn1, "info", id, 1)) == -1 &&
             errno != ENOENT) {
-            LOGS("warning: unable to unlink ", fn1.s,
-                 "; will try again later");
+            LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
             pq_insert(&pqdone, recent + SLEEP_SYSFAIL, id);
         }
         return 0;
@@ -1418,7 +1530,8 @@ static void cleanup_step(void)
         cleandir = 0;
         return;
     }
-    if (!scan_digits(e->d_name) || !scan_ulong(e->d_name, strlen(e->d_name), &id))
+    if (!scan_digits(e->d_name) ||
+        !scan_ulong(e->d_name, strlen(e->d_name), &id))
         return;
     /* ctime as well: a message file recycled by qmail-clean keeps an
        old atime until qmail-queue, which claimed it, renews it */
@@ -1546,6 +1659,7 @@ static void loop_once(void)
     recent = time(0);
     w = wakeup();
     ms = w <= recent ? 0 : (long)(w - recent + SLEEP_FUZZ) * 1000L;
+    log_flush();
     if (poll(p, (nfds_t)np, (int)ms) == -1) {
         if (errno != EINTR)
             LOGS("warning: trouble in select");
@@ -1554,6 +1668,7 @@ static void loop_once(void)
     recent = time(0);
     if (iclean >= 0 && p[iclean].revents)
         clean_take();
+    flight_land(0);
     for (c = 0; c < NCHAN; ++c) {
         if (ipoll[c][1] >= 0 && p[ipoll[c][1]].revents)
             cmd_write(c);
@@ -1603,6 +1718,7 @@ static void setsig(int sig, void (*fn)(int))
 static _Noreturn void cannot(const char *why)
 {
     LOGS("alert: cannot start: ", why);
+    log_flush();
     _exit(EX_TEMP);
 }
 
@@ -1624,7 +1740,6 @@ static void startup(void)
     setsig(SIGUSR1, sighup); /* "pkill -USR1 qmail" reloads, too */
     setsig(SIGCHLD, SIG_DFL);
     umask(077);
-    queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     fd = open("lock/sendmutex", O_WRONLY | O_CLOEXEC);
     if (fd == -1)
         cannot("unable to open mutex");
@@ -1675,8 +1790,12 @@ int main(void)
         }
         loop_once();
     }
+    if (nbatch)
+        batch_end();
+    flight_land(1);
     clean_wait(0);
     persist();
     LOGS("status: exiting");
+    log_flush();
     return 0;
 }

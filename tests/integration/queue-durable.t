@@ -6,8 +6,9 @@
 #  - qmail-queue: mess/ and intd/ files fsynced, then mess/N fsynced,
 #    before todo/ gets its link; todo/ fsynced before exit 0;
 #  - qmail-send: info/ and local/ files of a preprocessed batch flushed
-#    (syncfs, or fsync of each file and directory) before todo/N is
-#    removed;
+#    (a syncfs, which qmail-clean makes at qmail-send's request and
+#    which must start after the files are in place, or fsync of each
+#    file and directory) before todo/N is removed;
 #  - the same when those files are spares from queue/spare, renamed
 #    into place (a second round of ten, after the first filled the pool);
 #  - maildir delivery: the file fsynced, then new/ fsynced after the
@@ -67,9 +68,11 @@ mta_traced "$T/mta2.trace" 20
 import re, sys
 
 def load(fn):
-    """(pid, call, args, result) in the order the calls completed; a
-    call another process interrupted is joined with its resumption"""
-    out, pending = [], {}
+    """(pid, call, args, result, start) in the order the calls
+    completed; a call another process interrupted is joined with its
+    resumption, and start is the number of calls completed before it
+    began"""
+    out, pending, began = [], {}, {}
     for line in open(fn, errors="replace"):
         m = re.match(r"(\d+) +(.*)", line.rstrip("\n"))
         if not m:
@@ -77,15 +80,18 @@ def load(fn):
         pid, rest = m.groups()
         if rest.endswith("<unfinished ...>"):
             pending[pid] = rest[:-len("<unfinished ...>")].rstrip()
+            began[pid] = len(out)
             continue
+        start = len(out)
         r = re.match(r"<\.\.\. \w+ resumed>(.*)", rest)
         if r:
             if pid not in pending:
                 continue
             rest = pending.pop(pid) + r.group(1)
+            start = began.pop(pid)
         m = re.match(r"(\w+)\((.*)\) += (-?\d+)", rest)
         if m:
-            out.append((int(pid), m.group(1), m.group(2), int(m.group(3))))
+            out.append((int(pid), m.group(1), m.group(2), int(m.group(3)), start))
     return out
 
 def ok(cond, name): # one line for the shell: status, then the name
@@ -94,7 +100,7 @@ def ok(cond, name): # one line for the shell: status, then the name
 def fdnames(tr):
     """for each record, the file name its fd argument refers to"""
     names, res = {}, []
-    for pid, call, args, ret in tr:
+    for pid, call, args, ret, _start in tr:
         # open(2) from the programs linked with musl, openat(2) from glibc
         if call in ("open", "openat") and ret >= 0:
             m = re.match(r'(?:AT_FDCWD, )?"([^"]*)"', args)
@@ -159,7 +165,8 @@ def send_checks(t, spare, round):
         if len(made) != 2 or gone is None:
             continue
         last = max(made)
-        flushed = any(r[1] == "syncfs" and r[3] == 0 for r in t[last:gone]) or (
+        flushed = any(r[1] == "syncfs" and r[3] == 0 and r[4] > last
+                      for r in t[last:gone]) or (
             all(any(r[1] == "fsync" and r[3] == 0 and tn[last + k] == f
                     for k, r in enumerate(t[last:gone]))
                 for f in ("info/%s/%s" % (s, i), "local/%s/%s" % (s, i),
