@@ -831,10 +831,79 @@ static _Noreturn void deliver(void)
 
 /* ---- start-up ------------------------------------------------------ */
 
+/*
+ * A worker reads the control files again for each job, as a
+ * qmail-remote started for each delivery would, but only when one of
+ * them may have changed since it last read them: it stats each first,
+ * and what it read last time stays when every file is still the same
+ * (device, inode, size, modification and change time) or still absent.
+ * File times advance by a clock tick at a time, so a file written twice
+ * within one tick could look unchanged: what was read is kept only when
+ * every file it came from had last changed more than a second before
+ * the stat that preceded the reading.
+ */
+static const char *const ctlname[] = {
+    "control/timeoutconnect", "control/timeoutremote", "control/helohost",
+    "control/me", "control/smtproutes"};
+#define NCTL (sizeof ctlname / sizeof *ctlname)
+struct ctlstamp {
+    int there; /* 1 a file, 0 absent, -1 could not tell */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtim, ctim;
+};
+static struct ctlstamp ctlseen[NCTL];
+static int ctlkeep; /* ctlseen is what cfg was read from, and is old */
+static int inhome;
+
+static void ctl_stamp(struct ctlstamp *t, const char *fn)
+{
+    struct stat st;
+
+    memset(t, 0, sizeof *t);
+    if (stat(fn, &st) == 0) {
+        t->there = 1;
+        t->dev = st.st_dev;
+        t->ino = st.st_ino;
+        t->size = st.st_size;
+        t->mtim = st.st_mtim;
+        t->ctim = st.st_ctim;
+    } else
+        t->there = errno == ENOENT ? 0 : -1;
+}
+
+static int ctl_same(const struct ctlstamp *a, const struct ctlstamp *b)
+{
+    return a->there == b->there && a->there != -1 &&
+           (!a->there ||
+            (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+             a->mtim.tv_sec == b->mtim.tv_sec &&
+             a->mtim.tv_nsec == b->mtim.tv_nsec &&
+             a->ctim.tv_sec == b->ctim.tv_sec &&
+             a->ctim.tv_nsec == b->ctim.tv_nsec));
+}
+
 static void controls(void)
 {
-    if (chdir(AUTO_QMAILHOME) == -1)
+    struct ctlstamp now[NCTL];
+    time_t t;
+    size_t i;
+    int same;
+
+    if (!inhome && chdir(AUTO_QMAILHOME) == -1)
         report("ZUnable to switch to home directory. (#4.3.0)\n");
+    inhome = 1; /* and nothing here changes directory */
+    t = time(0);
+    same = ctlkeep;
+    for (i = 0; i < NCTL; ++i) {
+        ctl_stamp(&now[i], ctlname[i]);
+        same = same && ctl_same(&now[i], &ctlseen[i]);
+    }
+    if (same)
+        return;
+    ctlkeep = 0;
+    ctl_me_forget();
     cfg.timeoutconnect = 60;
     cfg.timeoutremote = 1200;
     if (ctl_readint(&cfg.timeoutconnect, "control/timeoutconnect") == -1 ||
@@ -847,6 +916,14 @@ static void controls(void)
         cfg.timeoutconnect = 86400000; /* keeps milliseconds in range */
     if (cfg.timeoutremote > 86400000)
         cfg.timeoutremote = 86400000;
+    ctlkeep = 1;
+    for (i = 0; i < NCTL; ++i) {
+        ctlseen[i] = now[i];
+        if (now[i].there == -1 ||
+            (now[i].there &&
+             (now[i].ctim.tv_sec >= t - 1 || now[i].mtim.tv_sec >= t - 1)))
+            ctlkeep = 0;
+    }
 }
 
 /* ---- worker mode ---------------------------------------------------- */
@@ -922,7 +999,8 @@ static _Noreturn void job_end(void)
     longjmp(cfg.next, 1);
 }
 
-/* cfg.key: the host, then the route to it */
+/* cfg.key: the host, the route to it, and the name it greets with: a
+   connection greeted with an older helohost is not reused */
 static void job_key(const char *host)
 {
     char num[FMT_ULONG];
@@ -930,7 +1008,8 @@ static void job_key(const char *host)
     if (!sa_copys(&cfg.key, host) || !sa_append(&cfg.key, 0) ||
         !sa_cat(&cfg.key, &cfg.lookup) ||
         !sa_append(&cfg.key, cfg.relay ? 'r' : 'm') ||
-        !sa_catb(&cfg.key, num, fmt_ulong(num, cfg.port)))
+        !sa_catb(&cfg.key, num, fmt_ulong(num, cfg.port)) ||
+        !sa_append(&cfg.key, 0) || !sa_cat(&cfg.key, &cfg.helohost))
         nomem();
 }
 

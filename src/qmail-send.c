@@ -340,7 +340,7 @@ static void pq_insert(prioq *q, time_t t, unsigned long id)
  * before the new message's is written, or the removal of this very
  * todo/N, met again by a new scan of todo/.
  */
-#define CQ_MAX 256
+#define CQ_MAX 512
 enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC };
 static struct cqe {
     unsigned long id;
@@ -539,7 +539,7 @@ static void scan_info(void)
  * files are written, then the whole batch is fsynced together (files,
  * then each directory once), and only then is todo/N removed.  On a
  * journalling filesystem the batch shares one commit, so durability
- * costs about the same for one message as for sixty-four.  From
+ * costs about the same for one message as for a hundred.  From
  * SYNCFS_MIN messages on, one syncfs(2) of the queue's filesystem
  * replaces the per-file and per-directory fsyncs: it flushes every file
  * and directory entry of the batch (and whatever else is dirty there)
@@ -555,7 +555,7 @@ static void scan_info(void)
  * batch falls back to the fsyncs, which tell which files are affected.
  * A batch smaller than SYNCFS_MIN is fsynced at once, here. */
 
-#define TODO_BATCH 64
+#define TODO_BATCH 128
 #define TODO_STEP 8 /* names read from todo/ in one turn of the loop */
 #define SYNCFS_MIN 4
 

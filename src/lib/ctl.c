@@ -74,6 +74,11 @@ int ctl_me(sa *out)
     return sa_copy(out, &me) ? 1 : -1;
 }
 
+void ctl_me_forget(void)
+{
+    me_state = -2;
+}
+
 int ctl_rldef(sa *out, const char *fn, int flagme, const char *def)
 {
     int r = ctl_readline(out, fn);

@@ -15,6 +15,8 @@ int ctl_slurp(const char *fn, sa *buf) WUR;
 int ctl_readline(sa *out, const char *fn) WUR;
 /* the first line of control/me, cached after the first call */
 int ctl_me(sa *out) WUR;
+/* control/me is read again at the next ctl_me */
+void ctl_me_forget(void);
 /* single line with default: if absent, me (when flagme) else def.
    Returns 1 when a value was stored (from file, me or def), -1 error;
    def may be 0, and then 0 means neither the file nor me exists. */

@@ -101,6 +101,54 @@ $PY "$DRIVE" "$QH/bin/qmail-remote" "$T/msg" 1 same.example a@example.org \
 is "$(tr '\000' '|' <"$T/w")" "$(printf 'ZI (qmail-remote) received a malformed job. (#4.3.5)\n|\n== kept 0\n== exit 0')" \
     "a job without a recipient is refused, temporarily"
 
+# --- control files read again for each job ---------------------------
+# A worker reuses what it read from the control files only while none
+# of them has changed; a file changed within the last second is read
+# again in any case, so two changes of the same size within one second
+# are both seen.  A new helohost makes a new connection.
+csink() { # NAME: a sink logging to $T/NAME.log, its port in $T/NAME.ready
+    rm -f "$T/$1".log* "$T/$1.ready"
+    $PY "$OLD" "$T/$1.log" "$T/$1.ready" 127.0.0.1:0 'dot=250 accepted' \
+        2>"$T/$1.err" &
+    SINKS="$SINKS $!"
+    wait_for 10 test -s "$T/$1.ready" || { cat "$T/$1.err" >&2; exit 1; }
+}
+csink ca
+csink cb
+PA=$(cat "$T/ca.ready") PB=$(cat "$T/cb.ready")
+cp "$QH/control/me" "$T/me.saved"
+rm -f "$QH/control/helohost"
+echo one.example >"$QH/control/me"
+printf 'c.example:127.0.0.1:%s\n' "$PA" >"$QH/control/smtproutes"
+# the files must be more than a second old for the first read to be kept
+sleep 2
+# after job 2 the route goes to B; after job 3 back to A (the same size,
+# within the same second), and control/me changes
+{
+    echo 'case $1 in'
+    echo "2) echo c.example:127.0.0.1:$PB >'$QH/control/smtproutes' ;;"
+    echo "3) echo c.example:127.0.0.1:$PA >'$QH/control/smtproutes'"
+    echo "   echo two.example >'$QH/control/me' ;;"
+    echo 'esac'
+} >"$T/between"
+TRW=
+command -v strace >/dev/null &&
+    TRW="strace -f -qq -e trace=openat,open -o $T/ctl.trace"
+RJOB_BETWEEN=". '$T/between'" $TRW $PY "$DRIVE" "$QH/bin/qmail-remote" \
+    "$T/msg" 4 c.example a@example.org b@c.example >"$T/w" 2>&1
+cp "$T/me.saved" "$QH/control/me"
+is "$(grep -c 'accepted message' "$T/w")" 4 "four jobs, each accepted"
+is "$(count ca MSG) $(count cb MSG)" "3 1" "jobs 1, 2 and 4 went to A, job 3 to B"
+ehlos() { sed -n 's/^[^ ]* C: EHLO //p' "$T/$1.log" | tr -d '\r' | tr '\n' ' '; }
+is "$(ehlos ca)/$(ehlos cb)" "one.example two.example /one.example " \
+    "EHLO with control/me as it was for each new connection"
+is "$(count ca CONNECT)" 2 "A: a new connection for the new helohost"
+if [ -n "$TRW" ]; then
+    # job 2 found nothing changed and read no control file
+    is "$(grep -c '"control/smtproutes"' "$T/ctl.trace")" 3 \
+        "smtproutes read for jobs 1, 3 and 4, not for job 2"
+fi
+
 # --- many messages to one destination --------------------------------
 sink a
 printf 'a.example:127.0.0.1:%s\n' "$PORT" >"$QH/control/smtproutes"

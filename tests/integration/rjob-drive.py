@@ -7,7 +7,9 @@ does (rjob.h), for the tests.
 Starts PROGRAM -w with a SOCK_SEQPACKET socket on fds 0, 1 and 2, sends
 the same job COUNT times, one after the other, each with MSGFILE freshly
 opened, and writes to stdout for each job the report bytes exactly as
-received, then a line "== kept K" (K from the end packet).  A worker
+received, then a line "== kept K" (K from the end packet).  With
+RJOB_BETWEEN set in the environment, that shell command runs after each
+job but the last, with the job's number (from 1) as $1.  A worker
 that goes away during a job gives "== died".  Then closes the socket
 and prints "== exit STATUS".
 """
@@ -24,7 +26,11 @@ p = subprocess.Popen([prog, "-w"], stdin=theirs, stdout=theirs,
                      stderr=theirs, close_fds=True)
 theirs.close()
 out = sys.stdout.buffer
-for _ in range(count):
+between = os.environ.get("RJOB_BETWEEN")
+for n in range(count):
+    if n and between:
+        out.flush()
+        subprocess.run(["sh", "-c", between, "sh", str(n)], check=True)
     fd = os.open(msgfile, os.O_RDONLY)
     socket.send_fds(ours, [job], [fd])
     os.close(fd)
