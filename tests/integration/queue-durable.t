@@ -13,6 +13,8 @@
 #    into place (a second round of ten, after the first filled the pool);
 #  - maildir delivery: the file fsynced, then new/ fsynced after the
 #    link, before success is reported.
+# And, read off the same trace: qmail-send writes its log lines several
+# at a time (qmail-send(8), LOG).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 command -v strace >/dev/null || skip_all "strace is not installed"
@@ -63,6 +65,12 @@ for i in 11 12 13 14 15 16 17 18 19 20; do
     printf 'Subject: %d\n\nbody\n' "$i" | "$QH/bin/qmail-inject" joe@test.example.org
 done
 mta_traced "$T/mta2.trace" 20
+# qmail-send's log: the lines of one turn of its loop go out in one write
+lines=$(grep -cE '^(new msg|info msg|starting delivery|delivery|end msg|status)' "$T/send.log")
+writes=$(grep -cE '^[0-9]+ +write\(0, "(new msg|info msg|starting delivery|delivery|end msg|status)' "$T/mta2.trace")
+diag "qmail-send wrote $lines log lines with $writes writes"
+ok "$([ "$lines" -ge 50 ] && [ "$writes" -ge 1 ] && [ $((writes * 2)) -le "$lines" ]; echo $?)" \
+    "log lines are written several at a time ($lines lines, $writes writes)"
 
 /usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" "$T/mta2.trace" > "$T/checks" <<'PYEOF'
 import re, sys
