@@ -95,11 +95,10 @@ static void idle_trim(const bio *in)
 
 /* everything written to the queue's filesystem so far on disk.  The
    descriptor dates from the start, so a writeback error on the
-   filesystem since then is reported once, here, as with fsync */
+   filesystem since then is reported once, here, as with fsync; without
+   it the answer is '!', and qmail-send fsyncs the files itself */
 static char sync_fs(void)
 {
-    if (queuefs == -1)
-        queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return queuefs != -1 && syncfs(queuefs) == 0 ? '+' : '!';
 }
 
