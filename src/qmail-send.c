@@ -69,6 +69,7 @@ struct job {
     int defer;     /* something was not finished: try again later */
     int fd;        /* the channel file, read by the pass and marked by
                       markdone, until job_finish */
+    long dx;       /* a direct message's index in dtab; -1: none */
 };
 
 struct chan {
@@ -341,14 +342,17 @@ static void pq_insert(prioq *q, time_t t, unsigned long id)
  * todo/N, met again by a new scan of todo/.
  */
 #define CQ_MAX 512
-enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC };
+enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC, CQ_DTODO, CQ_DMESS };
 static struct cqe {
     unsigned long id;
     unsigned char kind;
     unsigned char chans; /* CQ_TODO: bit c for a file of channel c */
+    time_t at[NCHAN];    /* CQ_TODO: when channel c is due (0: now) */
 } cq[CQ_MAX];
 static size_t cqhead, cqlen;
-static const char *const cqwhat[4] = {"todo/", "foop/", "foop/", "sync/"};
+static const char *const cqwhat[6] = {"todo/", "foop/", "foop/",
+                                      "sync/", "todo/", "foop/"};
+static prioq pqdtodo = PRIOQ_INIT, pqdmess = PRIOQ_INIT;
 static void flight_answer(int ok);
 
 static void clean_lost(void)
@@ -376,12 +380,18 @@ static void clean_reply(char r)
              num(e.id));
         if (e.kind == CQ_DONE)
             pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
+        else if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
+            pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
+        else if (e.kind == CQ_DMESS)
+            pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, e.id);
         return; /* CQ_TODO: todo/N stays, to be preprocessed again */
     }
-    if (e.kind == CQ_TODO) {
+    if (e.kind == CQ_DTODO) /* and now its message file */
+        pq_insert(&pqdmess, recent, e.id);
+    else if (e.kind == CQ_TODO) {
         for (c = 0; c < NCHAN; ++c)
             if (e.chans & (1u << c))
-                pq_insert(&ch[c].pq, recent, e.id);
+                pq_insert(&ch[c].pq, e.at[c] ? e.at[c] : recent, e.id);
         if (!e.chans)
             pq_insert(&pqdone, recent, e.id);
     } else if (e.kind == CQ_DONE &&
@@ -419,12 +429,15 @@ static void clean_wait(size_t left)
 }
 
 /* requests of one kind for ids[0..n-1], n <= CQ_MAX; for CQ_TODO,
-   chans[i] says which channels ids[i] has files for.  1: sent */
-static int clean_send(int kind, const unsigned long *ids,
-                      const unsigned char *chans, size_t n)
+   chans[i] says which channels ids[i] has files for, and at[i] when
+   each is due (0 or no at: now).  1: sent */
+static int clean_send_at(int kind, const unsigned long *ids,
+                         const unsigned char *chans, time_t (*at)[NCHAN],
+                         size_t n)
 {
     sa req = SA_INIT;
     size_t i;
+    int c;
 
     if (!n || flagdying)
         return 0;
@@ -435,8 +448,13 @@ static int clean_send(int kind, const unsigned long *ids,
             !sa_0(&req)) {
             nomem();
             sa_free(&req);
-            for (i = 0; kind == CQ_DONE && i < n; ++i)
-                pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            for (i = 0; i < n; ++i)
+                if (kind == CQ_DONE)
+                    pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+                else if (kind == CQ_DTODO)
+                    pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, ids[i]);
+                else if (kind == CQ_DMESS)
+                    pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, ids[i]);
             return 0; /* CQ_TODO: todo/N stays, to be preprocessed again */
         }
     if (write_all(5, req.s, req.len) == -1) {
@@ -450,8 +468,16 @@ static int clean_send(int kind, const unsigned long *ids,
         e->id = ids[i];
         e->kind = (unsigned char)kind;
         e->chans = chans ? chans[i] : 0;
+        for (c = 0; c < NCHAN; ++c)
+            e->at[c] = at ? at[i][c] : 0;
     }
     return 1;
+}
+
+static int clean_send(int kind, const unsigned long *ids,
+                      const unsigned char *chans, size_t n)
+{
+    return clean_send_at(kind, ids, chans, 0, n);
 }
 
 /* 1 + the kind of an unanswered request about message id; 0: none */
@@ -564,8 +590,10 @@ struct pre {
     int ok;
     int infofd;
     off_t infolen; /* bytes written to infofd */
+    sa info;       /* its F record, as info/N holds it */
     int fd[NCHAN];
     sa buf[NCHAN];
+    time_t at[NCHAN]; /* when channel c is due; 0: at once */
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
     sa sender;        /* the first F record, as info_sender would read it */
     int hassender;
@@ -647,14 +675,6 @@ static int pre_recip(struct pre *p, const char *a, size_t n)
         return 0;
     }
     c = r == REWRITE_LOCAL ? CH_LOCAL : CH_REMOTE;
-    if (p->fd[c] == -1) {
-        p->fd[c] = qfile_new(fname(&fn1, chname[c], p->id, 1), &p->sp[c]);
-        if (p->fd[c] == -1) {
-            LOGS("warning: unable to create ", fn1.s);
-            sa_free(&out);
-            return 0;
-        }
-    }
     r = sa_append(&p->buf[c], 'T') && sa_cat(&p->buf[c], &out) &&
         sa_0(&p->buf[c]);
     sa_free(&out);
@@ -676,7 +696,7 @@ static void log_info(unsigned long id, const char *s, size_t len, off_t size,
         log_line(&line);
 }
 
-/* records of todo/N into info and the channel buffers */
+/* records of todo/N into p's info and channel buffers */
 static int pre_records(const sa *todo, struct pre *p, off_t size)
 {
     size_t pos = 0, start, len;
@@ -697,10 +717,8 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
                 if (!p->hassender)
                     nomem(); /* the sender is read from info/N instead */
             }
-            p->infolen += (off_t)len + 2;
-            if (write_all(p->infofd, t - 1, len + 2) == -1) {
-                LOGS("warning: trouble writing to ",
-                     fname(&fn1, "info", p->id, 1));
+            if (!sa_catb(&p->info, t - 1, len + 2)) {
+                nomem();
                 ok = 0;
             } else
                 log_info(p->id, t, len, size, pid, uid);
@@ -715,12 +733,13 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
     return ok && r == 0;
 }
 
-/* steps 1 to 6: 1 written, 0 skipped (it stays in todo/) */
-static int pre_write(struct pre *p)
+/* steps 1 to 3: todo/N read into p; 1 ok, 0 skipped (it stays in
+   todo/) */
+static int pre_read(struct pre *p)
 {
     struct stat st;
     sa todo = SA_INIT;
-    int c, ok = 0;
+    int ok = 0;
 
     scache_drop(p->id);
     if (ctl_slurp(fname(&fn2, "todo", p->id, 0), &todo) != 1) {
@@ -731,43 +750,70 @@ static int pre_write(struct pre *p)
         LOGS("warning: unable to stat ", fn1.s);
         goto out;
     }
+    LOGS("new msg ", num(p->id));
+    ok = pre_records(&todo, p, st.st_size);
+out:
+    sa_free(&todo);
+    return ok;
+}
+
+/* steps 4 to 6: p's info and channel files written and in place; 1
+   ok, 0 not (it stays in todo/).  For a message fresh from todo/, a
+   bounce/N is one that a crash left (direct, below), and goes: every
+   recipient is tried again */
+static int pre_write(struct pre *p, int fresh)
+{
+    int c;
+
+    if (fresh && unlink(fname(&fn1, "bounce", p->id, 0)) == -1 &&
+        errno != ENOENT) {
+        LOGS("warning: unable to unlink ", fn1.s);
+        return 0;
+    }
     p->infofd = qfile_new(fname(&fn1, "info", p->id, 1), &p->sp[NCHAN]);
     if (p->infofd == -1) {
         LOGS("warning: unable to create ", fn1.s);
-        goto out;
+        return 0;
     }
-    LOGS("new msg ", num(p->id));
-    ok = pre_records(&todo, p, st.st_size);
-    for (c = 0; ok && c < NCHAN; ++c)
-        if (p->fd[c] != -1 &&
-            write_all(p->fd[c], p->buf[c].s, p->buf[c].len) == -1) {
-            LOGS("warning: trouble writing to ",
-                 fname(&fn1, chname[c], p->id, 1));
-            ok = 0;
+    if (write_all(p->infofd, p->info.s, p->info.len) == -1) {
+        LOGS("warning: trouble writing to ", fn1.s);
+        return 0;
+    }
+    p->infolen = (off_t)p->info.len;
+    for (c = 0; c < NCHAN; ++c) {
+        if (!p->buf[c].len)
+            continue;
+        p->fd[c] = qfile_new(fname(&fn1, chname[c], p->id, 1), &p->sp[c]);
+        if (p->fd[c] == -1) {
+            LOGS("warning: unable to create ", fn1.s);
+            return 0;
         }
+        if (write_all(p->fd[c], p->buf[c].s, p->buf[c].len) == -1) {
+            LOGS("warning: trouble writing to ", fn1.s);
+            return 0;
+        }
+    }
     /* a channel file a crash left for a channel not used now */
-    for (c = 0; ok && c < NCHAN; ++c)
+    for (c = 0; c < NCHAN; ++c)
         if (p->fd[c] == -1 && unlink(fname(&fn1, chname[c], p->id, 1)) == -1 &&
             errno != ENOENT) {
             LOGS("warning: unable to unlink ", fn1.s);
-            ok = 0;
+            return 0;
         }
     /* spares go into place once written, info/N last */
-    for (c = 0; ok && c < NCHAN; ++c)
+    for (c = 0; c < NCHAN; ++c)
         if (p->fd[c] != -1 &&
             !qfile_place(p->fd[c], (off_t)p->buf[c].len, &p->sp[c],
                          fname(&fn1, chname[c], p->id, 1))) {
             LOGS("warning: unable to create ", fn1.s);
-            ok = 0;
+            return 0;
         }
-    if (ok && !qfile_place(p->infofd, p->infolen, &p->sp[NCHAN],
-                           fname(&fn1, "info", p->id, 1))) {
+    if (!qfile_place(p->infofd, p->infolen, &p->sp[NCHAN],
+                     fname(&fn1, "info", p->id, 1))) {
         LOGS("warning: unable to create ", fn1.s);
-        ok = 0;
+        return 0;
     }
-out:
-    sa_free(&todo);
-    return ok;
+    return 1;
 }
 
 static int pre_fsync(struct pre *p)
@@ -827,6 +873,7 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
 {
     unsigned long ids[TODO_BATCH];
     unsigned char chans[TODO_BATCH];
+    time_t at[TODO_BATCH][NCHAN];
     size_t i, n;
     int c, dirs_ok;
 
@@ -844,9 +891,11 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
         if (b[i].ok) {
             ids[n] = b[i].id;
             chans[n] = 0;
-            for (c = 0; c < NCHAN; ++c)
+            for (c = 0; c < NCHAN; ++c) {
                 if (b[i].fd[c] != -1)
                     chans[n] |= (unsigned char)(1u << c);
+                at[n][c] = b[i].at[c];
+            }
             ++n;
         }
     for (i = 0; dirs_ok && i < nb; ++i) {
@@ -861,10 +910,11 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
         }
     }
     if (n)
-        clean_send(CQ_TODO, ids, chans, n);
+        clean_send_at(CQ_TODO, ids, chans, at, n);
     for (i = 0; i < nb; ++i) {
         struct pre *p = &b[i];
         p->hassender = 0;
+        p->info.len = 0;
         if (p->infofd != -1)
             close(p->infofd);
         qfile_drop(&p->sp[NCHAN]);
@@ -873,6 +923,7 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
                 close(p->fd[c]);
             qfile_drop(&p->sp[c]);
             p->buf[c].len = 0;
+            p->at[c] = 0;
         }
     }
 }
@@ -938,6 +989,313 @@ static void batch_end(void)
     }
 }
 
+/* ---- delivery straight from todo/ ----
+ * Most messages are delivered at the first try, and for them info/N and
+ * the channel files would be written, fsynced and removed again without
+ * ever being read.  So a message read from todo/ is kept in memory
+ * first ("direct"), with todo/N left in place: its recipients go to the
+ * channels from there.  When every delivery has succeeded, todo/N goes
+ * (qmail-clean's todo/N), then the message file (foop/N), and "end msg"
+ * is logged as always.  When one has not (a deferral, a failure, a
+ * mangled report), the message is preprocessed after all once its
+ * deliveries are over: info/N and the files of the channels with
+ * recipients left, done ones marked D, and bounce/N with the failures,
+ * fsynced with the next batch before todo/N goes; a channel that was
+ * tried is due at its next retry.  So is a message that waited
+ * DIRECT_WAIT seconds for a free slot, one whose channel is held
+ * (concurrency 0), and one half delivered when qmail-send stops.
+ * Past DIRECT_MAX messages in memory, new ones are preprocessed at once.
+ *
+ * A crash before todo/N goes means that it is read again at the next
+ * start and every recipient tried again: a delivery may be repeated
+ * (design 5: at least once), none is lost.  Files a crash left for the
+ * number (info/N, channel files, bounce/N) are removed when it is taken.
+ */
+#define DIRECT_MAX 4096
+#define DIRECT_WAIT 30 /* seconds */
+#define DHASH 8192     /* a power of 2, at least 2 * DIRECT_MAX */
+#define DRING (2 * DIRECT_MAX)
+
+struct direct {
+    int used;
+    unsigned long id;
+    time_t birth;       /* when taken: info/N's mtime, if it is written */
+    sa info;            /* the F record, as info/N would hold it */
+    sa buf[NCHAN];      /* channel records, a done one marked D */
+    unsigned char wait; /* bit c: channel c's pass not begun */
+    unsigned char open; /* bit c: channel c's job not finished */
+    int started;        /* a pass has begun */
+    int failed;         /* a recipient not delivered */
+    sa bounces;         /* "recipient\0text\0" for each failure */
+};
+static struct direct dtab[DIRECT_MAX];
+static size_t dfree[DIRECT_MAX], ndfree, dtop, ndirect;
+static size_t dhash[DHASH]; /* 1 + an index into dtab; 0: empty */
+/* for each channel, the messages waiting for their pass, oldest first;
+   an entry whose message has gone since is dropped when met */
+static struct dring {
+    struct {
+        size_t dx;
+        unsigned long id;
+    } e[DRING];
+    size_t head, len;
+} dring[NCHAN];
+
+static size_t dh_slot(unsigned long id)
+{
+    return (size_t)(id * 2654435761UL) & (DHASH - 1);
+}
+
+/* the index of message id in dtab, -1 if it is not there */
+static long direct_find(unsigned long id)
+{
+    size_t i = dh_slot(id);
+
+    for (; dhash[i]; i = (i + 1) & (DHASH - 1))
+        if (dtab[dhash[i] - 1].id == id)
+            return (long)(dhash[i] - 1);
+    return -1;
+}
+
+static void dhash_del(unsigned long id)
+{
+    size_t i = dh_slot(id), j, k;
+
+    while (dhash[i] && dtab[dhash[i] - 1].id != id)
+        i = (i + 1) & (DHASH - 1);
+    if (!dhash[i])
+        return;
+    /* linear probing: the entries after the gap that may fill it move */
+    for (j = (i + 1) & (DHASH - 1); dhash[j]; j = (j + 1) & (DHASH - 1)) {
+        k = dh_slot(dtab[dhash[j] - 1].id);
+        if (i < j ? k <= i || k > j : k <= i && k > j) {
+            dhash[i] = dhash[j];
+            i = j;
+        }
+    }
+    dhash[i] = 0;
+}
+
+static void direct_free(size_t dx)
+{
+    struct direct *d = &dtab[dx];
+    int c;
+
+    dhash_del(d->id);
+    d->used = 0;
+    d->info.len = d->bounces.len = 0;
+    for (c = 0; c < NCHAN; ++c)
+        d->buf[c].len = 0;
+    dfree[ndfree++] = dx;
+    --ndirect;
+}
+
+/* the first message waiting in channel c's ring, -1: none */
+static long dring_front(int c)
+{
+    struct dring *r = &dring[c];
+
+    while (r->len) {
+        const struct direct *d = &dtab[r->e[r->head].dx];
+        if (d->used && d->id == r->e[r->head].id && d->wait & (1u << c))
+            return (long)r->e[r->head].dx;
+        r->head = (r->head + 1) % DRING;
+        --r->len;
+    }
+    return -1;
+}
+
+static void dring_pop(int c)
+{
+    dring[c].head = (dring[c].head + 1) % DRING;
+    --dring[c].len;
+}
+
+static void sa_swap(sa *a, sa *b)
+{
+    sa t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+/* p, read from todo/, kept in memory to be delivered from there; 0:
+   not (it is preprocessed at once) */
+static void addbounce(unsigned long id, const char *rcpt, const char *text,
+                      size_t tlen);
+static time_t nextretry(time_t birth, int c);
+
+static int direct_take(struct pre *p)
+{
+    static const char *const dirs[3] = {"info", "local", "remote"};
+    struct direct *d;
+    size_t dx, i;
+    int c, any = 0;
+
+    if (flagexit || flagdying || ndirect >= DIRECT_MAX || p->info.len < 2 ||
+        p->info.s[0] != 'F')
+        return 0;
+    for (c = 0; c < NCHAN; ++c) {
+        if (!p->buf[c].len)
+            continue;
+        if (!ch[c].conc || ch[c].dead || dring[c].len >= DRING)
+            return 0;
+        any = 1;
+    }
+    if (!any)
+        return 0;
+    for (i = 0; i < 3; ++i)
+        if (unlink(fname(&fn1, dirs[i], p->id, 1)) == -1 && errno != ENOENT)
+            return 0;
+    if (unlink(fname(&fn1, "bounce", p->id, 0)) == -1 && errno != ENOENT)
+        return 0;
+    dx = ndfree ? dfree[--ndfree] : dtop++;
+    d = &dtab[dx];
+    d->used = 1;
+    d->id = p->id;
+    d->birth = recent;
+    d->wait = d->open = 0;
+    d->started = d->failed = 0;
+    d->bounces.len = 0;
+    sa_swap(&d->info, &p->info);
+    p->info.len = 0;
+    for (c = 0; c < NCHAN; ++c) {
+        sa_swap(&d->buf[c], &p->buf[c]);
+        p->buf[c].len = 0;
+        if (!d->buf[c].len)
+            continue;
+        d->wait |= (unsigned char)(1u << c);
+        i = (dring[c].head + dring[c].len++) % DRING;
+        dring[c].e[i].dx = dx;
+        dring[c].e[i].id = d->id;
+    }
+    for (i = dh_slot(d->id); dhash[i]; i = (i + 1) & (DHASH - 1))
+        ;
+    dhash[i] = dx + 1;
+    ++ndirect;
+    p->hassender = 0;
+    return 1;
+}
+
+/* 1 if a 'T' record is left in b */
+static int direct_left(const sa *b)
+{
+    size_t i = 0;
+
+    while (i < b->len) {
+        const char *z = memchr(b->s + i, 0, b->len - i);
+        if (b->s[i] == 'T')
+            return 1;
+        if (!z)
+            break;
+        i = (size_t)(z - b->s) + 1;
+    }
+    return 0;
+}
+
+/* message dx preprocessed after all, into the batch: bounce/N, info/N
+   and the files of the channels with recipients left.  info/N is dated
+   now, after the message file (messdone_ready), so the message's age
+   counts from its first deliveries' end */
+static void direct_spill(size_t dx)
+{
+    struct direct *d = &dtab[dx];
+    struct pre *p;
+    const char *r, *t, *end;
+    int c;
+
+    if (nbatch == TODO_BATCH)
+        batch_end();
+    p = &batch[nbatch++];
+    p->id = d->id;
+    p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
+    p->infolen = 0;
+    for (r = d->bounces.s, end = r + d->bounces.len; r < end;
+         r = t + strlen(t) + 1) {
+        t = r + strlen(r) + 1;
+        addbounce(d->id, r, t, strlen(t));
+    }
+    sa_swap(&p->info, &d->info);
+    p->hassender = sa_copys(&p->sender, p->info.s + 1);
+    for (c = 0; c < NCHAN; ++c) {
+        p->buf[c].len = 0;
+        if (!direct_left(&d->buf[c]))
+            continue;
+        sa_swap(&p->buf[c], &d->buf[c]);
+        /* a channel whose deliveries were made is due at its next retry;
+           one not begun, or stopped half-way, at once */
+        p->at[c] = d->wait & (1u << c) || d->open & (1u << c)
+                       ? 0
+                       : nextretry(d->birth, c);
+    }
+    p->ok = pre_write(p, 0);
+    if (!p->ok)
+        LOGS("warning: message ", num(p->id),
+             " will be delivered again from todo/");
+    direct_free(dx);
+}
+
+/* message dx's deliveries are over */
+static void direct_end(size_t dx)
+{
+    unsigned long id = dtab[dx].id;
+
+    if (dtab[dx].failed) {
+        direct_spill(dx);
+        return;
+    }
+    LOGS("end msg ", num(id));
+    direct_free(dx);
+    clean_send(CQ_DTODO, &id, 0, 1);
+}
+
+/* the messages that waited too long for a slot: preprocessed */
+static void direct_expire(void)
+{
+    long dx;
+    int c;
+
+    for (c = 0; c < NCHAN; ++c)
+        while ((dx = dring_front(c)) >= 0 && !dtab[dx].started &&
+               recent >= dtab[dx].birth + DIRECT_WAIT) {
+            dring_pop(c);
+            direct_spill((size_t)dx);
+        }
+}
+
+/* on exit: a message partly delivered is preprocessed, so that its
+   done recipients are not tried again; the others stay in todo/ */
+static void direct_stop(void)
+{
+    size_t dx;
+
+    for (dx = 0; dx < dtop; ++dx)
+        if (dtab[dx].used && dtab[dx].started)
+            direct_spill(dx);
+}
+
+/* 1 if message id waits in q */
+static int pq_has(const prioq *q, unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < q->len; ++i)
+        if (q->p[i].id == id)
+            return 1;
+    return 0;
+}
+
+/* 1 if message id is in the batch being filled */
+static int batch_has(unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < nbatch; ++i)
+        if (batch[i].id == id)
+            return 1;
+    return 0;
+}
+
 static void trigger_open(void)
 {
     if (trigfd != -1)
@@ -963,7 +1321,7 @@ static void todo_step(void)
         }
         nexttodo = recent + SLEEP_TODO;
     }
-    for (step = 0; step < TODO_STEP && nbatch < TODO_BATCH; ++step) {
+    for (step = 0; step < TODO_STEP && nbatch < TODO_BATCH;) {
         e = readdir(tododir);
         if (!e) {
             closedir(tododir);
@@ -973,20 +1331,29 @@ static void todo_step(void)
         if (!scan_digits(e->d_name) ||
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
+        /* being delivered from todo/, or preprocessed after that */
+        if (direct_find(id) >= 0 || batch_has(id) || pq_has(&pqdtodo, id))
+            continue;
+        ++step;
         if (flight_has(id))
             flight_land(1);
         /* a request about this number unanswered: see qmail-clean above */
         k = clean_pending(id);
         if (k) {
             clean_settle(id);
-            if (k == CQ_TODO + 1)
+            if (k == CQ_TODO + 1 || k == CQ_DTODO + 1)
                 continue; /* met again, and gone now */
         }
-        p = &batch[nbatch++];
+        p = &batch[nbatch];
         p->id = id;
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
         p->infolen = 0;
-        p->ok = pre_write(p);
+        p->ok = pre_read(p);
+        if (p->ok && direct_take(p))
+            continue;
+        if (p->ok)
+            p->ok = pre_write(p, 1);
+        ++nbatch;
     }
     /* the batch goes when full, or at the end of the scan */
     if (nbatch && (nbatch == TODO_BATCH || !tododir))
@@ -1211,6 +1578,17 @@ static void job_finish(size_t j)
     int c = jb->chan;
     struct stat st;
 
+    if (jb->dx >= 0) {
+        struct direct *d = &dtab[jb->dx];
+        if (jb->defer)
+            d->failed = 1;
+        d->open &= (unsigned char)~(1u << c);
+        jb->used = 0;
+        sa_free(&jb->sender);
+        if (!d->open && !d->wait)
+            direct_end((size_t)jb->dx);
+        return;
+    }
     if (jb->fd != -1)
         close(jb->fd);
     jb->fd = -1;
@@ -1249,18 +1627,44 @@ static void pass_start(int c)
     size_t j;
     time_t birth;
     struct job *jb;
+    long dx;
+    int due;
 
     if (x->pass || flagexit || !x->conc || x->dead)
         return;
-    if (!prioq_min(&x->pq, &e) || e.dt > recent)
+    dx = dring_front(c);
+    due = prioq_min(&x->pq, &e) && e.dt <= recent;
+    if (dx < 0 && !due)
         return;
     for (j = 0; j < njobs && jobs[j].used; ++j)
         ;
     if (j == njobs)
         return;
-    prioq_delmin(&x->pq);
     jb = &jobs[j];
     memset(jb, 0, sizeof *jb);
+    /* in the order they came: new messages, retries that are due */
+    if (dx >= 0 && (!due || dtab[dx].birth <= e.dt)) {
+        struct direct *d = &dtab[dx];
+        dring_pop(c);
+        while (!sa_copys(&jb->sender, d->info.s + 1))
+            nomem();
+        jb->used = 1;
+        jb->id = d->id;
+        jb->chan = c;
+        jb->fd = -1;
+        jb->dx = dx;
+        jb->retry = nextretry(d->birth, c);
+        d->wait &= (unsigned char)~(1u << c);
+        d->open |= (unsigned char)(1u << c);
+        d->started = 1;
+        x->pass = 1;
+        x->pj = j;
+        x->ppos = 0;
+        x->pfd = -1;
+        return;
+    }
+    jb->dx = -1;
+    prioq_delmin(&x->pq);
     x->pfd =
         open(fname(&fn1, chname[c], e.id, 1), O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (x->pfd != -1 && scache[e.id % SCACHE].ok &&
@@ -1345,6 +1749,26 @@ static void del_start(int c, const char *r, size_t rlen, off_t off)
     log_status();
 }
 
+/* the pass's next record into x->prec: 1, 0 at the end, -1 trouble */
+static int pass_record(struct chan *x, const struct job *jb)
+{
+    const sa *b;
+    const char *s, *z;
+
+    if (jb->dx < 0)
+        return bio_getln(&x->pb, &x->prec, 0, RECORD_MAX);
+    b = &dtab[jb->dx].buf[jb->chan];
+    if ((size_t)x->ppos >= b->len)
+        return 0;
+    s = b->s + x->ppos;
+    z = memchr(s, 0, b->len - (size_t)x->ppos);
+    if (!z)
+        return -1;
+    while (!sa_copyb(&x->prec, s, (size_t)(z - s) + 1))
+        nomem();
+    return 1;
+}
+
 static void pass_step(int c)
 {
     struct chan *x = &ch[c];
@@ -1353,7 +1777,7 @@ static void pass_step(int c)
     while (x->pass && x->used < x->conc && !x->cmd.len && !x->dead &&
            !flagexit) {
         off_t off = x->ppos;
-        r = bio_getln(&x->pb, &x->prec, 0, RECORD_MAX);
+        r = pass_record(x, &jobs[x->pj]);
         if (r == 0) {
             pass_end(c, 0);
             return;
@@ -1379,7 +1803,9 @@ static void pass_step(int c)
 
 static void markdone(int c, const struct job *jb, off_t off)
 {
-    if (pwrite(jb->fd, "D", 1, off) != 1)
+    if (jb->dx >= 0)
+        dtab[jb->dx].buf[c].s[off] = 'D';
+    else if (pwrite(jb->fd, "D", 1, off) != 1)
         LOGS("warning: trouble marking ", fname(&fn1, chname[c], jb->id, 1),
              "; message will be delivered twice!");
 }
@@ -1421,7 +1847,15 @@ static void report(int c, unsigned char slot, char code, const char *text,
     if (code == 'D') {
         while (!sa_0(&d->rcpt))
             nomem();
-        addbounce(jb->id, d->rcpt.s, text, tlen);
+        if (jb->dx >= 0) { /* bounce/N is written with info/N */
+            sa *b = &dtab[jb->dx].bounces;
+            while (!sa_readyplus(b, d->rcpt.len + tlen + 1))
+                nomem();
+            if (!sa_cat(b, &d->rcpt) || !sa_catb(b, text, tlen) || !sa_0(b))
+                BUG();
+            dtab[jb->dx].failed = 1;
+        } else
+            addbounce(jb->id, d->rcpt.s, text, tlen);
     }
     if (code == 'K' || code == 'D')
         markdone(c, jb, d->off);
@@ -1569,6 +2003,19 @@ static void fail_step(void)
     }
     if (n)
         messdone_finish(ids, n);
+    /* direct messages delivered: their message files, once todo/N has
+       gone, and a todo/N that qmail-clean could not remove before */
+    for (n = 0; n < DONE_BATCH && prioq_min(&pqdmess, &e) && e.dt <= recent;
+         prioq_delmin(&pqdmess))
+        ids[n++] = e.id;
+    if (n)
+        clean_send(CQ_DMESS, ids, 0, n);
+    for (n = 0; n < DONE_BATCH && prioq_min(&pqdtodo, &e) && e.dt <= recent;
+         prioq_delmin(&pqdtodo))
+        ids[n++] = e.id;
+    if (n)
+        clean_send(CQ_DTODO, ids, 0, n);
+    direct_expire();
 }
 
 /* start deliveries while slots are free and the spawn takes commands
@@ -1602,14 +2049,25 @@ static time_t wakeup(void)
     if (!flagexit && nextclean < w)
         w = cleandir ? recent : nextclean;
     for (c = 0; c < NCHAN; ++c) {
+        long dx = dring_front(c);
         if (ch[c].pass && ch[c].used < ch[c].conc && !ch[c].cmd.len &&
             !flagexit && !ch[c].dead)
             return recent;
+        if (dx >= 0 && !flagexit) {
+            if (!ch[c].pass && ch[c].used < ch[c].conc && !ch[c].dead)
+                return recent;
+            if (!dtab[dx].started && dtab[dx].birth + DIRECT_WAIT < w)
+                w = dtab[dx].birth + DIRECT_WAIT;
+        }
         if (!flagexit && !ch[c].pass && ch[c].used < ch[c].conc &&
             prioq_min(&ch[c].pq, &e) && e.dt < w)
             w = e.dt;
     }
     if (prioq_min(&pqdone, &e) && e.dt < w)
+        w = e.dt;
+    if (prioq_min(&pqdmess, &e) && e.dt < w)
+        w = e.dt;
+    if (prioq_min(&pqdtodo, &e) && e.dt < w)
         w = e.dt;
     if (prioq_min(&pqfail, &e) && e.dt < w)
         w = e.dt;
@@ -1686,6 +2144,9 @@ static void loop_once(void)
         channel_fill(c);
     fail_step();
     cleanup_step();
+    /* messages preprocessed after their deliveries (direct_spill) */
+    if (nbatch && !tododir)
+        batch_end();
 }
 
 /* on exit: remember each queued message's next try in its file's mtime */
@@ -1769,6 +2230,8 @@ static void startup(void)
 
 int main(void)
 {
+    size_t left;
+
     startup();
     recent = time(0);
     scan_info();
@@ -1790,10 +2253,24 @@ int main(void)
         }
         loop_once();
     }
+    direct_stop();
     if (nbatch)
         batch_end();
     flight_land(1);
     clean_wait(0);
+    /* the message files of direct messages whose todo/N went (those
+       qmail-clean cannot remove now are left to the sweep, 2.9) */
+    for (left = pqdmess.len; !flagdying && left && pqdmess.len;) {
+        unsigned long ids[DONE_BATCH];
+        prioq_elt e;
+        size_t n;
+        for (n = 0; n < DONE_BATCH && left && prioq_min(&pqdmess, &e);
+             prioq_delmin(&pqdmess), --left)
+            ids[n++] = e.id;
+        if (!clean_send(CQ_DMESS, ids, 0, n))
+            break;
+        clean_wait(0);
+    }
     persist();
     LOGS("status: exiting");
     log_flush();

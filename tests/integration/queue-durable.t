@@ -8,11 +8,17 @@
 #  - qmail-send: info/ and local/ files of a preprocessed batch flushed
 #    (a syncfs, which qmail-clean makes at qmail-send's request and
 #    which must start after the files are in place, or fsync of each
-#    file and directory) before todo/N is removed;
+#    file and directory) before todo/N is removed (the local channel
+#    held, so that ten are preprocessed at once);
 #  - the same when those files are spares from queue/spare, renamed
 #    into place (a second round of ten, after the first filled the pool);
 #  - maildir delivery: the file fsynced, then new/ fsynced after the
-#    link, before success is reported.
+#    link, before success is reported;
+#  - delivery straight from todo/ (qmail-send(8)): no info/ or local/
+#    file at all, and todo/N removed only after the message's maildir
+#    file is on disk, its message file only after that;
+#  - a message whose delivery was deferred, preprocessed after it: its
+#    files flushed before todo/N is removed, as in the first rounds.
 # And, read off the same trace: qmail-send writes its log lines several
 # at a time (qmail-send(8), LOG).
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +39,7 @@ send_stop() {
 }
 trap 'send_stop' EXIT
 only_user joe
-TR="strace -f -qq -e trace=open,openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve"
+TR="strace -f -qq -e trace=open,openat,link,linkat,unlink,unlinkat,rename,renameat,renameat2,ftruncate,fsync,fdatasync,syncfs,write,close,execve,clone,clone3,fork,vfork"
 
 # ten messages queued while qmail-send is down, one of them traced
 for i in 1 2 3 4 5 6 7 8 9; do
@@ -44,35 +50,79 @@ printf 'Subject: 10\n\nbody\n' | $TR -o "$T/queue.trace" \
 ok $? "a traced qmail-inject"
 is "$(queue_count todo)" 10 "ten messages in todo/"
 
-# the MTA under strace: preprocessing of the batch, then the deliveries
-mta_traced() { # TRACE COUNT
+mta_run() { # TRACE
     : > "$T/send.log"
     ( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" $TR -o "$1" \
         qmail-start ./Maildir/ >>"$T/send.log" 2>&1 ) &
     MTA_PID=$!
+}
+# the MTA under strace, the local channel held: preprocessing of the
+# batch; then, untraced, the deliveries
+mta_pre() { # TRACE COUNT
+    echo 0 > "$QH/control/concurrencylocal"
+    mta_run "$1"
+    wait_for 60 sh -c "[ \$(find '$QH/queue/local' -type f | wc -l) -eq 10 ] &&
+        [ \$(find '$QH/queue/todo' -type f | wc -l) -eq 0 ]"
+    ok $? "ten preprocessed for the held local channel"
+    send_stop
+    rm "$QH/control/concurrencylocal"
+    mta_traced "$T/del.trace" "$2"
+}
+# the MTA under strace until COUNT are delivered and the queue is empty
+mta_traced() { # TRACE COUNT
+    mta_run "$1"
     wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge $2 ]"
     ok $? "all $2 delivered"
     wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"
     ok $? "the queue is empty again"
     send_stop
 }
-mta_traced "$T/mta.trace" 10
+queue10() { # FIRST
+    for i in $(seq "$1" $(($1 + 9))); do
+        printf 'Subject: %d\n\nbody\n' "$i" | "$QH/bin/qmail-inject" joe@test.example.org
+    done
+}
+mta_pre "$T/mta.trace" 10
 is "$(find "$QH/queue/spare" -type f | wc -l)" 20 \
     "the ten info/ and ten local/ files went to queue/spare"
 
 # round two: ten more, written into those spares
-for i in 11 12 13 14 15 16 17 18 19 20; do
-    printf 'Subject: %d\n\nbody\n' "$i" | "$QH/bin/qmail-inject" joe@test.example.org
-done
-mta_traced "$T/mta2.trace" 20
+queue10 11
+mta_pre "$T/mta2.trace" 20
+
+# round three: ten more, delivered straight from todo/
+queue10 21
+mta_traced "$T/mta3.trace" 30
 # qmail-send's log: the lines of one turn of its loop go out in one write
 lines=$(grep -cE '^(new msg|info msg|starting delivery|delivery|end msg|status)' "$T/send.log")
-writes=$(grep -cE '^[0-9]+ +write\(0, "(new msg|info msg|starting delivery|delivery|end msg|status)' "$T/mta2.trace")
+writes=$(grep -cE '^[0-9]+ +write\(0, "(new msg|info msg|starting delivery|delivery|end msg|status)' "$T/mta3.trace")
 diag "qmail-send wrote $lines log lines with $writes writes"
 ok "$([ "$lines" -ge 50 ] && [ "$writes" -ge 1 ] && [ $((writes * 2)) -le "$lines" ]; echo $?)" \
     "log lines are written several at a time ($lines lines, $writes writes)"
 
-/usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" "$T/mta2.trace" > "$T/checks" <<'PYEOF'
+# round four: ten more, each deferred at its first delivery, then
+# delivered by the retry that SIGALRM starts
+printf '|exit 111\n' > "$H/joe/.qmail"
+queue10 31
+mta_run "$T/mta4.trace"
+wait_for 60 sh -c "[ \$(grep -c ': deferral: ' '$T/send.log') -ge 10 ] &&
+    [ \$(find '$QH/queue/local' -type f | wc -l) -eq 10 ] &&
+    [ \$(find '$QH/queue/todo' -type f | wc -l) -eq 0 ]"
+ok $? "ten deferred, then preprocessed"
+rm "$H/joe/.qmail"
+for _p in $(pgrep -x qmail-send); do
+    case $(readlink "/proc/$_p/exe" 2>/dev/null) in
+    "$QH"/bin/*) kill -ALRM "$_p" ;;
+    esac
+done
+wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 40 ]"
+ok $? "and delivered by the retry"
+wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"
+ok $? "the queue is empty again"
+send_stop
+
+/usr/bin/python3 - "$T/queue.trace" "$T/mta.trace" "$T/mta2.trace" \
+    "$T/del.trace" "$T/mta3.trace" "$T/mta4.trace" > "$T/checks" <<'PYEOF'
 import re, sys
 
 def load(fn):
@@ -119,6 +169,11 @@ def fdnames(tr):
         res.append(names.get((pid, fd)) if fd is not None else None)
         if call == "close":
             names.pop((pid, fd), None)
+        # a file renamed into place (a spare) goes by its new name
+        m = re.search(r'"([^"]*)", (?:AT_FDCWD, )?"([^"]*)"', args)
+        if call.startswith("rename") and ret == 0 and m:
+            for key in [k for k, v in names.items() if k[0] == pid and v == m.group(1)]:
+                names[key] = m.group(2)
     return res
 
 # ---- qmail-queue ----
@@ -148,7 +203,7 @@ ok(synced_before(q, qn, len(q), "todo") and
    "todo/ is fsynced after the link")
 
 # ---- qmail-send: preprocessing, then removal of todo/N ----
-def send_checks(t, spare, round):
+def send_checks(t, spare, round, batch=True):
     """info/N and local/N made (created, or spares cut and renamed into
     place) and flushed before todo/N goes, for each of ten messages"""
     tn = fdnames(t)
@@ -184,14 +239,53 @@ def send_checks(t, spare, round):
        % (round, "renamed from spare/" if spare else "created", good))
     if spare:
         ok(cut == 20, "%s: each spare cut to length before its rename (%d)" % (round, cut))
-    ok(any(r[1] == "syncfs" and r[3] == 0 for r in t),
-       "%s: a batch of ten is flushed with one syncfs" % round)
+    if batch:
+        ok(any(r[1] == "syncfs" and r[3] == 0 for r in t),
+           "%s: a batch of ten is flushed with one syncfs" % round)
     return tn
 
 t2 = load(sys.argv[3])
 send_checks(t2, True, "spares")
 t = load(sys.argv[2])
-tn = send_checks(t, False, "fresh")
+send_checks(t, False, "fresh")
+t4 = load(sys.argv[6])
+send_checks(t4, True, "deferred", batch=False)
+
+# ---- delivery straight from todo/ ----
+t3 = load(sys.argv[5])
+n3 = fdnames(t3)
+made = [r for r in t3 if (r[1] in ("open", "openat") and "O_CREAT" in r[2] or
+                          r[1].startswith("rename")) and
+        ('"info/' in r[2] or '"local/' in r[2]) and r[3] >= 0]
+ok(not made, "direct: no info/ or local/ file made (%d)" % len(made))
+good = 0
+ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t3
+              if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
+for i in ids:
+    s = str(int(i) % 23)
+    mess = "mess/%s/%s" % (s, i)
+    # qmail-lspawn opens the message file (in mess/) and forks the
+    # delivering child, whose new/ fsync is the delivery's last step
+    opened = [k for k, r in enumerate(t3) if r[1] in ("open", "openat") and
+              '"%s/%s"' % (s, i) in r[2] and r[3] >= 0]
+    pids = set()
+    for k in opened:
+        fork = first(t3, lambda j, r: j > k and r[0] == t3[k][0] and
+                     r[1] in ("clone", "clone3", "fork", "vfork") and r[3] > 0)
+        if fork is not None:
+            pids.add(t3[fork][3])
+    synced = [k for k, r in enumerate(t3) if r[0] in pids and r[1] == "fsync" and
+              r[3] == 0 and n3[k] == "new"]
+    gone = first(t3, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2] and r[3] == 0)
+    recycled = first(t3, lambda k, r: r[1].startswith("rename") and
+                     '"%s"' % mess in r[2] and r[3] == 0)
+    good += (len(synced) == 1 and gone is not None and recycled is not None and
+             synced[0] < gone < recycled)
+ok(len(ids) == 10 and good == 10,
+   "direct: todo/N removed after the maildir's new/ is fsynced, the message file after it (%d of %d)"
+   % (good, len(ids)))
+t = load(sys.argv[4])
+tn = fdnames(t)
 
 # ---- maildir delivery ----
 dels = 0

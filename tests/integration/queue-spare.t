@@ -24,12 +24,21 @@ held_files() {
 ok "$([ -d "$S" ]; echo $?)" "install-instance made queue/spare"
 
 # round 1: three local messages with a long sender, queued while
-# qmail-send is down so that none can reuse another's files, fill the pool
+# qmail-send is down so that none can reuse another's files, fill the
+# pool.  The local channel is held at first (concurrencylocal 0), so
+# that they are preprocessed into files rather than delivered straight
+# from todo/ (qmail-send(8))
 long=$(printf 'x%.0s' $(seq 1 300))
 for i in 1 2 3; do
     printf 'Subject: %d\n\nbody\n' "$i" |
         "$QH/bin/qmail-inject" -f "$long@test.example.org" joe@test.example.org
 done
+echo 0 > "$QH/control/concurrencylocal"
+mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
+wait_for 30 sh -c "[ \$(find '$QH/queue/local' -type f | wc -l) -eq 3 ]"
+ok $? "three preprocessed for the held local channel"
+mta_stop
+rm "$QH/control/concurrencylocal"
 mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
 wait_for 30 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 3 ]"
 ok $? "three delivered"
