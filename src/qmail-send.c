@@ -1004,7 +1004,9 @@ static void batch_end(void)
  * tried is due at its next retry.  So is a message that waited
  * DIRECT_WAIT seconds for a free slot, one whose channel is held
  * (concurrency 0), and one half delivered when qmail-send stops.
- * Past DIRECT_MAX messages in memory, new ones are preprocessed at once.
+ * Past DIRECT_MAX messages, or DIRECT_BYTES of records, in memory, and
+ * for a message whose records pass DIRECT_BIG (a long recipient list),
+ * new ones are preprocessed at once.
  *
  * A crash before todo/N goes means that it is read again at the next
  * start and every recipient tried again: a delivery may be repeated
@@ -1012,8 +1014,11 @@ static void batch_end(void)
  * number (info/N, channel files, bounce/N) are removed when it is taken.
  */
 #define DIRECT_MAX 4096
-#define DIRECT_WAIT 30 /* seconds */
-#define DHASH 8192     /* a power of 2, at least 2 * DIRECT_MAX */
+#define DIRECT_BIG 16384               /* bytes of records of one message */
+#define DIRECT_BYTES (4 * 1024 * 1024) /* bytes of records in memory */
+#define DIRECT_KEEP 4096 /* a freed buffer bigger than this is released */
+#define DIRECT_WAIT 30   /* seconds */
+#define DHASH 8192       /* a power of 2, at least 2 * DIRECT_MAX */
 #define DRING (2 * DIRECT_MAX)
 
 struct direct {
@@ -1027,9 +1032,10 @@ struct direct {
     int started;        /* a pass has begun */
     int failed;         /* a recipient not delivered */
     sa bounces;         /* "recipient\0text\0" for each failure */
+    size_t bytes;       /* of info and buf when taken */
 };
 static struct direct dtab[DIRECT_MAX];
-static size_t dfree[DIRECT_MAX], ndfree, dtop, ndirect;
+static size_t dfree[DIRECT_MAX], ndfree, dtop, ndirect, dbytes;
 static size_t dhash[DHASH]; /* 1 + an index into dtab; 0: empty */
 /* for each channel, the messages waiting for their pass, oldest first;
    an entry whose message has gone since is dropped when met */
@@ -1076,16 +1082,25 @@ static void dhash_del(unsigned long id)
     dhash[i] = 0;
 }
 
+static void sa_keep(sa *x)
+{
+    x->len = 0;
+    if (x->a > DIRECT_KEEP)
+        sa_free(x);
+}
+
 static void direct_free(size_t dx)
 {
     struct direct *d = &dtab[dx];
     int c;
 
     dhash_del(d->id);
+    dbytes -= d->bytes;
     d->used = 0;
-    d->info.len = d->bounces.len = 0;
+    sa_keep(&d->info);
+    sa_keep(&d->bounces);
     for (c = 0; c < NCHAN; ++c)
-        d->buf[c].len = 0;
+        sa_keep(&d->buf[c]);
     dfree[ndfree++] = dx;
     --ndirect;
 }
@@ -1129,11 +1144,13 @@ static int direct_take(struct pre *p)
 {
     static const char *const dirs[3] = {"info", "local", "remote"};
     struct direct *d;
-    size_t dx, i;
+    size_t dx, i,
+        bytes = p->info.len + p->buf[CH_LOCAL].len + p->buf[CH_REMOTE].len;
     int c, any = 0;
 
     if (flagexit || flagdying || ndirect >= DIRECT_MAX || p->info.len < 2 ||
-        p->info.s[0] != 'F')
+        p->info.s[0] != 'F' || bytes > DIRECT_BIG ||
+        dbytes + bytes > DIRECT_BYTES)
         return 0;
     for (c = 0; c < NCHAN; ++c) {
         if (!p->buf[c].len)
@@ -1157,6 +1174,8 @@ static int direct_take(struct pre *p)
     d->wait = d->open = 0;
     d->started = d->failed = 0;
     d->bounces.len = 0;
+    d->bytes = bytes;
+    dbytes += bytes;
     sa_swap(&d->info, &p->info);
     p->info.len = 0;
     for (c = 0; c < NCHAN; ++c) {

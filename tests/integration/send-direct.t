@@ -156,6 +156,27 @@ wait_for 30 sh -c "[ \$(grep -l '^Subject: six\$' '$MD'/new/* 2>/dev/null | wc -
 ok $? "six: joe's delivered after the restart"
 wait_for 30 queue_empty; ok $? "six: the queue is empty"
 is "$(wc -l < "$T/slow.log")" 1 "six: joe-slow's delivery was not repeated"
+
+# 7. a long recipient list (over 16 KiB of records) is preprocessed at
+# once: its local/ file is there while the first delivery (joe-slow's,
+# in the one slot) runs
+mta_stop
+echo 1 > "$QH/control/concurrencylocal"
+echo ./Maildir/ > "$H/joe/.qmail-default"
+: > "$T/slow.log"
+mta_start ./Maildir/
+long=$(printf 'x%.0s' $(seq 1 180))
+printf 'Subject: seven\n\nbody\n' |
+    inject joe-slow@test.example.org $(seq -f "joe-$long-%g@test.example.org" 1 90)
+wait_for 30 grep -q 'to local joe-slow@' "$T/send.log"; ok $? "seven: joe-slow's delivery runs"
+f=$(qfile seven local)
+ok "$([ -f "$f" ] && [ -z "$(find "$QH/queue/todo" -type f)" ]; echo $?)" \
+    "seven: preprocessed before its first delivery ended"
+is "$(records "$f" | grep -c '^T')" 91 "seven: its local/ file holds the 91 recipients"
+echo go > "$T/fifo"
+wait_for 60 queue_empty; ok $? "seven: the queue is empty"
+is "$(grep -l '^Subject: seven$' "$MD"/new/* | wc -l)" 90 "seven: 90 delivered to the maildir"
+rm "$QH/control/concurrencylocal"
 ok "$(grep -q 'warning\|alert' "$T/send.log" "$T/send-prev.log"; [ $? = 1 ]; echo $?)" \
     "nothing to warn about"
 done_testing
