@@ -1,7 +1,9 @@
 /*
- * qmail-send: the scheduler.  Preprocesses todo/, hands each recipient
- * to qmail-lspawn or qmail-rspawn, retries deferrals on the square-root
- * schedule, bounces permanent failures, and removes finished messages
+ * qmail-send: the scheduler.  Takes new messages from todo/ (delivers
+ * most straight from there, preprocesses the others into info/ and the
+ * channel files), hands each recipient to qmail-lspawn or qmail-rspawn,
+ * retries deferrals on the square-root schedule, bounces permanent
+ * failures, and removes finished messages
  * through qmail-clean (spec delivery.md 2).  Runs as qmails in
  * QMAILHOME/queue, started by qmail-start with the fd map of 2.1.
  * Resource trouble never kills it: it logs, sleeps and retries.
