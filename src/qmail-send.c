@@ -355,6 +355,12 @@ static size_t cqhead, cqlen;
 static const char *const cqwhat[6] = {"todo/", "foop/", "foop/",
                                       "sync/", "todo/", "foop/"};
 static prioq pqdtodo = PRIOQ_INIT, pqdmess = PRIOQ_INIT;
+/* messages whose todo/N stayed after they were preprocessed (or were
+   meant to be): taken from todo/ again, they are preprocessed at once,
+   not delivered first, so that a trouble that lasts (a full disk)
+   repeats no delivery; each entry is dropped a day later */
+static prioq pqnodirect = PRIOQ_INIT;
+#define NODIRECT_FOR 86400
 static void flight_answer(int ok);
 
 static void clean_lost(void)
@@ -386,6 +392,8 @@ static void clean_reply(char r)
             pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_DMESS)
             pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, e.id);
+        else if (e.kind == CQ_TODO)
+            pq_insert(&pqnodirect, recent + NODIRECT_FOR, e.id);
         return; /* CQ_TODO: todo/N stays, to be preprocessed again */
     }
     if (e.kind == CQ_DTODO) /* and now its message file */
@@ -457,6 +465,8 @@ static int clean_send_at(int kind, const unsigned long *ids,
                     pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_DMESS)
                     pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, ids[i]);
+                else if (kind == CQ_TODO)
+                    pq_insert(&pqnodirect, recent + NODIRECT_FOR, ids[i]);
             return 0; /* CQ_TODO: todo/N stays, to be preprocessed again */
         }
     if (write_all(5, req.s, req.len) == -1) {
@@ -599,6 +609,7 @@ struct pre {
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
     sa sender;        /* the first F record, as info_sender would read it */
     int hassender;
+    int spilled; /* delivered from todo/ first (direct_spill) */
 };
 
 /*
@@ -915,6 +926,9 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
         clean_send_at(CQ_TODO, ids, chans, at, n);
     for (i = 0; i < nb; ++i) {
         struct pre *p = &b[i];
+        if (p->spilled && (!p->ok || !dirs_ok))
+            pq_insert(&pqnodirect, recent + NODIRECT_FOR, p->id);
+        p->spilled = 0;
         p->hassender = 0;
         p->info.len = 0;
         if (p->infofd != -1)
@@ -1136,11 +1150,13 @@ static void sa_swap(sa *a, sa *b)
     *b = t;
 }
 
-/* p, read from todo/, kept in memory to be delivered from there; 0:
-   not (it is preprocessed at once) */
 static void addbounce(unsigned long id, const char *rcpt, const char *text,
                       size_t tlen);
 static time_t nextretry(time_t birth, int c);
+static int pq_has(const prioq *q, unsigned long id);
+
+/* p, read from todo/, kept in memory to be delivered from there; 0:
+   not (it is preprocessed at once) */
 
 static int direct_take(struct pre *p)
 {
@@ -1152,7 +1168,7 @@ static int direct_take(struct pre *p)
 
     if (flagexit || flagdying || ndirect >= DIRECT_MAX || p->info.len < 2 ||
         p->info.s[0] != 'F' || bytes > DIRECT_BIG ||
-        dbytes + bytes > DIRECT_BYTES)
+        dbytes + bytes > DIRECT_BYTES || pq_has(&pqnodirect, p->id))
         return 0;
     for (c = 0; c < NCHAN; ++c) {
         if (!p->buf[c].len)
@@ -1231,6 +1247,7 @@ static void direct_spill(size_t dx)
     p->id = d->id;
     p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
     p->infolen = 0;
+    p->spilled = 1;
     for (r = d->bounces.s, end = r + d->bounces.len; r < end;
          r = t + strlen(t) + 1) {
         t = r + strlen(r) + 1;
@@ -1250,9 +1267,6 @@ static void direct_spill(size_t dx)
                        : nextretry(d->birth, c);
     }
     p->ok = pre_write(p, 0);
-    if (!p->ok)
-        LOGS("warning: message ", num(p->id),
-             " will be delivered again from todo/");
     direct_free(dx);
 }
 
@@ -2036,6 +2050,8 @@ static void fail_step(void)
         ids[n++] = e.id;
     if (n)
         clean_send(CQ_DTODO, ids, 0, n);
+    while (prioq_min(&pqnodirect, &e) && e.dt <= recent)
+        prioq_delmin(&pqnodirect);
     direct_expire();
 }
 

@@ -5,12 +5,14 @@
 # done recipients marked, so that a retry delivers the others only; a
 # message is preprocessed at once for a held channel (concurrency 0),
 # and after DIRECT_WAIT seconds without a free slot; one half delivered
-# when qmail-send stops is preprocessed before it exits.
+# when qmail-send stops is preprocessed before it exits; one whose
+# todo/N could not be removed is preprocessed again, not delivered again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
 # on the way out, a delivery still reading $T/fifo gets its end of file
-trap '( exec 3<>"$T/fifo" ) 2>/dev/null; mta_stop' EXIT
+trap 'chattr -i "$QH/queue/todo" 2>/dev/null; ( exec 3<>"$T/fifo" ) 2>/dev/null
+    mta_stop' EXIT
 uid=$(id -u) gid=$(id -g)
 H=$T/homes
 mkdir -p "$H/joe"
@@ -179,4 +181,43 @@ is "$(grep -l '^Subject: seven$' "$MD"/new/* | wc -l)" 90 "seven: 90 delivered t
 rm "$QH/control/concurrencylocal"
 ok "$(grep -q 'warning\|alert' "$T/send.log" "$T/send-prev.log"; [ $? = 1 ]; echo $?)" \
     "nothing to warn about"
+
+# 8. todo/N cannot be removed (todo/ made immutable): a message
+# delivered to joe and deferred for joe-wait is preprocessed, but stays
+# in todo/; read again from there, it is preprocessed again, and joe's
+# delivery is not repeated at each scan
+: > "$T/ct"
+if ! chattr +i "$T/ct" 2>/dev/null; then
+    ok 0 "eight # SKIP chattr +i does not work here"
+    done_testing
+fi
+chattr -i "$T/ct"
+printf '|test -f %s/ok2 && exit 0; cat %s/fifo > /dev/null; exit 111\n./Maildir/\n' \
+    "$T" "$T" > "$H/joe/.qmail-wait"
+mta_stop
+mta_start ./Maildir/
+printf 'Subject: eight\n\nbody\n' | inject joe@test.example.org joe-wait@test.example.org
+wait_for 30 sh -c "grep -q 'to local joe-wait@' '$T/send.log' &&
+    [ \$(grep -l '^Subject: eight\$' '$MD'/new/* 2>/dev/null | wc -l) -ge 1 ]"
+ok $? "eight: joe delivered, joe-wait's delivery waits"
+n=$(sed -n 's/^new msg \([0-9]*\)$/\1/p' "$T/send.log" | tail -n 1)
+chattr +i "$QH/queue/todo"
+echo go > "$T/fifo"
+wait_for 30 grep -q "^warning: qmail-clean unable to clean up todo/$n\$" "$T/send.log"
+ok $? "eight: deferred, preprocessed, todo/$n cannot be removed"
+for k in 2 3; do
+    printf x > "$QH/queue/lock/trigger"
+    wait_for 30 sh -c "[ \$(grep -c '^warning: qmail-clean unable to clean up todo/$n\$' '$T/send.log') -ge $k ]"
+    ok $? "eight: scan $k reads it again, preprocesses it again"
+done
+is "$(grep -c "^new msg $n\$" "$T/send.log")" 3 "eight: taken from todo/ three times"
+is "$(grep -c 'to local joe@' "$T/send.log")" 1 "eight: joe's delivery was started once"
+chattr -i "$QH/queue/todo"
+touch "$T/ok2"
+printf x > "$QH/queue/lock/trigger"
+wait_for 30 queue_empty; ok $? "eight: once todo/ is writable again, it leaves the queue"
+is "$(copies eight joe-wait@test.example.org)" 1 "eight: joe-wait has one copy"
+c=$(copies eight joe@test.example.org)
+ok "$([ "$c" -ge 1 ] && [ "$c" -le 2 ]; echo $?)" \
+    "eight: joe has one or two copies, not one a scan ($c)"
 done_testing
