@@ -6,7 +6,16 @@
  * "sync/N" asks for the queue's filesystem to be flushed (syncfs):
  * '+' once it is, '!' if the flush reported an error; qmail-send sends
  * it for a batch of new info and channel files and goes on working
- * meanwhile, and removes their todo/ files after the '+'.  Also
+ * meanwhile, and removes their todo/ files after the '+'.  "done/N"
+ * is the end of a message delivered straight from todo/: intd/N, then
+ * todo/N, then the message file, which stays if todo/N does.
+ *
+ * Every request read is carried out, also when qmail-send has gone and
+ * its answer cannot be written: it was made with what qmail-send knew
+ * then.  A qmail-clean started meanwhile (a restart) waits for the
+ * lock on the queue directory, held by the one still at work, before
+ * it answers anything; qmail-send waits for its first answer before it
+ * reads the queue.  Also
  * sweeps stale pid/ files left by killed qmail-queue runs.  Finished
  * files go into queue/recycle for qmail-queue when it exists
  * (qrecycle.h), and are removed otherwise.  Spares in the pool's
@@ -19,6 +28,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,8 +112,31 @@ static char sync_fs(void)
     return queuefs != -1 && syncfs(queuefs) == 0 ? '+' : '!';
 }
 
-/* the request without its NUL: "todo/N", "foop/N" or "sync/N", N all
-   digits */
+/* a message delivered from todo/ (done/N): intd/N, todo/N, then the
+   message file */
+static char done(unsigned long id)
+{
+    sa fn = SA_INIT;
+    char r = '!';
+
+    if (sa_cats(&fn, "intd/") && sa_catulong(&fn, id) && sa_0(&fn) &&
+        done_ok(fn.s)) {
+        fn.len = 0;
+        if (sa_cats(&fn, "todo/") && sa_catulong(&fn, id) && sa_0(&fn) &&
+            (unlink(fn.s) == 0 || errno == ENOENT)) {
+            fn.len = 0;
+            if (sa_cats(&fn, "mess/") && sa_catulong(&fn, id % AUTO_SPLIT) &&
+                sa_append(&fn, '/') && sa_catulong(&fn, id) && sa_0(&fn) &&
+                done_ok(fn.s))
+                r = '+';
+        }
+    }
+    sa_free(&fn);
+    return r;
+}
+
+/* the request without its NUL: "todo/N", "foop/N", "done/N" or
+   "sync/N", N all digits */
 static char handle(const char *req, size_t len)
 {
     unsigned long id;
@@ -116,7 +149,8 @@ static char handle(const char *req, size_t len)
         return 'x';
     if (!memcmp(req, "todo/", 5))
         todo = 1;
-    else if (!memcmp(req, "foop/", 5) || !memcmp(req, "sync/", 5))
+    else if (!memcmp(req, "foop/", 5) || !memcmp(req, "sync/", 5) ||
+             !memcmp(req, "done/", 5))
         todo = 0;
     else
         return 'x';
@@ -125,6 +159,8 @@ static char handle(const char *req, size_t len)
         return 'x';
     if (req[0] == 's')
         return sync_fs();
+    if (req[0] == 'd')
+        return done(id);
     if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
         return '!';
     if (!done_ok(fn.s))
@@ -150,7 +186,7 @@ int main(void)
     sa req = SA_INIT;
     unsigned long count = 0;
     char reply;
-    int r;
+    int r, deaf = 0;
 
     signal(SIGPIPE, SIG_IGN);
     sig_survive(SIGUSR1); /* "pkill -USR1 qmail" must not kill us */
@@ -158,6 +194,11 @@ int main(void)
         return EX_TEMP;
     qrecycle_open(&pool);
     queuefs = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* a qmail-clean of qmail-send's last run may still be at its
+       requests: this one answers none before it has finished */
+    if (queuefs != -1)
+        while (flock(queuefs, LOCK_EX) == -1 && errno == EINTR)
+            ;
     for (;;) {
         if (count++ % 31 == 0)
             sweep_pid();
@@ -171,7 +212,8 @@ int main(void)
             reply = 'x';
         else
             reply = handle(req.s, req.len - 1);
-        if (write_all(1, &reply, 1) == -1)
-            return EX_PERM;
+        /* qmail-send gone: its requests are carried out all the same */
+        if (!deaf && write_all(1, &reply, 1) == -1)
+            deaf = 1;
     }
 }

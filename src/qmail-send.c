@@ -344,7 +344,7 @@ static void pq_insert(prioq *q, time_t t, unsigned long id)
  * todo/N, met again by a new scan of todo/.
  */
 #define CQ_MAX 512
-enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC, CQ_DTODO, CQ_DMESS };
+enum { CQ_TODO, CQ_DONE, CQ_SWEEP, CQ_SYNC, CQ_DTODO };
 static struct cqe {
     unsigned long id;
     unsigned char kind;
@@ -352,9 +352,10 @@ static struct cqe {
     time_t at[NCHAN];    /* CQ_TODO: when channel c is due (0: now) */
 } cq[CQ_MAX];
 static size_t cqhead, cqlen;
-static const char *const cqwhat[6] = {"todo/", "foop/", "foop/",
-                                      "sync/", "todo/", "foop/"};
-static prioq pqdtodo = PRIOQ_INIT, pqdmess = PRIOQ_INIT;
+static const char *const cqwhat[5] = {"todo/", "foop/", "foop/", "sync/",
+                                      "done/"};
+/* messages delivered from todo/ whose done/N failed: asked again */
+static prioq pqdtodo = PRIOQ_INIT;
 /* messages whose todo/N stayed after they were preprocessed (or were
    meant to be): taken from todo/ again, they are preprocessed at once,
    not delivered first, so that a trouble that lasts (a full disk)
@@ -390,15 +391,11 @@ static void clean_reply(char r)
             pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
             pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
-        else if (e.kind == CQ_DMESS)
-            pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_TODO)
             pq_insert(&pqnodirect, recent + NODIRECT_FOR, e.id);
         return; /* CQ_TODO: todo/N stays, to be preprocessed again */
     }
-    if (e.kind == CQ_DTODO) /* and now its message file */
-        pq_insert(&pqdmess, recent, e.id);
-    else if (e.kind == CQ_TODO) {
+    if (e.kind == CQ_TODO) {
         for (c = 0; c < NCHAN; ++c)
             if (e.chans & (1u << c))
                 pq_insert(&ch[c].pq, e.at[c] ? e.at[c] : recent, e.id);
@@ -463,8 +460,6 @@ static int clean_send_at(int kind, const unsigned long *ids,
                     pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_DTODO)
                     pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, ids[i]);
-                else if (kind == CQ_DMESS)
-                    pq_insert(&pqdmess, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_TODO)
                     pq_insert(&pqnodirect, recent + NODIRECT_FOR, ids[i]);
             return 0; /* CQ_TODO: todo/N stays, to be preprocessed again */
@@ -1010,9 +1005,9 @@ static void batch_end(void)
  * the channel files would be written, fsynced and removed again without
  * ever being read.  So a message read from todo/ is kept in memory
  * first ("direct"), with todo/N left in place: its recipients go to the
- * channels from there.  When every delivery has succeeded, todo/N goes
- * (qmail-clean's todo/N), then the message file (foop/N), and "end msg"
- * is logged as always.  When one has not (a deferral, a failure, a
+ * channels from there.  When every delivery has succeeded, qmail-clean's
+ * done/N removes intd/N, todo/N and then the message file, and "end
+ * msg" is logged as always.  When one has not (a deferral, a failure, a
  * mangled report), the message is preprocessed after all once its
  * deliveries are over: info/N and the files of the channels with
  * recipients left, done ones marked D, and bounce/N with the failures,
@@ -2038,13 +2033,7 @@ static void fail_step(void)
     }
     if (n)
         messdone_finish(ids, n);
-    /* direct messages delivered: their message files, once todo/N has
-       gone, and a todo/N that qmail-clean could not remove before */
-    for (n = 0; n < DONE_BATCH && prioq_min(&pqdmess, &e) && e.dt <= recent;
-         prioq_delmin(&pqdmess))
-        ids[n++] = e.id;
-    if (n)
-        clean_send(CQ_DMESS, ids, 0, n);
+    /* messages delivered from todo/ that qmail-clean could not remove */
     for (n = 0; n < DONE_BATCH && prioq_min(&pqdtodo, &e) && e.dt <= recent;
          prioq_delmin(&pqdtodo))
         ids[n++] = e.id;
@@ -2101,8 +2090,6 @@ static time_t wakeup(void)
             w = e.dt;
     }
     if (prioq_min(&pqdone, &e) && e.dt < w)
-        w = e.dt;
-    if (prioq_min(&pqdmess, &e) && e.dt < w)
         w = e.dt;
     if (prioq_min(&pqdtodo, &e) && e.dt < w)
         w = e.dt;
@@ -2267,10 +2254,15 @@ static void startup(void)
 
 int main(void)
 {
-    size_t left;
+    unsigned long zero = 0;
 
     startup();
     recent = time(0);
+    /* the queue is read only once qmail-clean answers: one left by a
+       run that ended may still be at requests of that run (qmail-clean
+       waits for it to finish), some of them about todo/ */
+    if (clean_send(CQ_SYNC, &zero, 0, 1))
+        clean_wait(0);
     scan_info();
     log_status();
     trigger_open();
@@ -2295,18 +2287,20 @@ int main(void)
         batch_end();
     flight_land(1);
     clean_wait(0);
-    /* the message files of direct messages whose todo/N went (those
-       qmail-clean cannot remove now are left to the sweep, 2.9) */
-    for (left = pqdmess.len; !flagdying && left && pqdmess.len;) {
-        unsigned long ids[DONE_BATCH];
+    /* messages delivered from todo/ whose files qmail-clean could not
+       remove: asked once more (those that stay are read from todo/
+       again at the next start, or a message file left alone is swept,
+       2.9) */
+    if (!flagdying && pqdtodo.len) {
+        unsigned long ids[CQ_MAX];
         prioq_elt e;
-        size_t n;
-        for (n = 0; n < DONE_BATCH && left && prioq_min(&pqdmess, &e);
-             prioq_delmin(&pqdmess), --left)
+        size_t n = 0;
+        while (n < CQ_MAX && prioq_min(&pqdtodo, &e)) {
             ids[n++] = e.id;
-        if (!clean_send(CQ_DMESS, ids, 0, n))
-            break;
-        clean_wait(0);
+            prioq_delmin(&pqdtodo);
+        }
+        if (clean_send(CQ_DTODO, ids, 0, n))
+            clean_wait(0);
     }
     persist();
     LOGS("status: exiting");

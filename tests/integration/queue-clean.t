@@ -1,8 +1,11 @@
 #!/bin/sh
 # qmail-clean(8)'s requests, spoken to it directly: todo/N removes
 # intd/N and todo/N, foop/N removes intd/N and mess/N, sync/N flushes
-# the queue's filesystem (syncfs) before its answer, and anything else
-# is answered 'x'.  One reply byte per request, in order.
+# the queue's filesystem (syncfs) before its answer, done/N removes
+# intd/N, todo/N and mess/N, and anything else is answered 'x'.  One
+# reply byte per request, in order.  Requests are carried out also
+# when nobody reads the replies; a second qmail-clean answers only once
+# the first has exited (the lock on the queue directory).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
@@ -22,6 +25,50 @@ ok "$([ ! -e "$Q/intd/5" ] && [ ! -e "$Q/todo/5" ]; echo $?)" \
 ok "$([ ! -e "$Q/intd/6" ] && [ ! -e "$Q/mess/6/6" ]; echo $?)" \
     "foop/6: intd/6 and mess/6/6 are gone"
 is "$(clean todo/5 foop/6)" "++" "files already gone are fine"
+
+# done/7: a message delivered straight from todo/
+echo x > "$Q/intd/7"
+ln "$Q/intd/7" "$Q/todo/7"
+echo x > "$Q/mess/7/7"
+is "$(clean done/7)" "+" "done/7 answered +"
+ok "$([ ! -e "$Q/intd/7" ] && [ ! -e "$Q/todo/7" ] && [ ! -e "$Q/mess/7/7" ]; echo $?)" \
+    "done/7: intd/7, todo/7 and mess/7/7 are gone"
+is "$(clean done/7)" "+" "done/7 again: files already gone are fine"
+
+# nobody reads the replies: the requests are carried out all the same
+for n in 8 9; do
+    echo x > "$Q/intd/$n"
+    ln "$Q/intd/$n" "$Q/todo/$n"
+    echo x > "$Q/mess/$n/$n"
+done
+mkfifo "$T/rep"
+( exec 3<"$T/rep" ) & # opens the reply pipe, then closes it unread
+printf 'done/8\0done/9\0' | "$QH/bin/qmail-clean" > "$T/rep"
+is "$?" 0 "replies unread: qmail-clean exits 0 at the end of its input"
+ok "$([ ! -e "$Q/todo/8" ] && [ ! -e "$Q/mess/8/8" ] && [ ! -e "$Q/todo/9" ] &&
+    [ ! -e "$Q/mess/9/9" ]; echo $?)" "replies unread: both done/ requests were carried out"
+
+# a second qmail-clean waits for the first: the first is kept at work
+# (its input open) while the second gets a request
+mkfifo "$T/in1"
+"$QH/bin/qmail-clean" < "$T/in1" > "$T/out1" &
+c1=$!
+exec 4>"$T/in1"
+printf 'sync/1\0' >&4
+wait_for 10 sh -c "[ -s '$T/out1' ]"
+ok $? "the first qmail-clean answers"
+printf 'sync/2\0' | "$QH/bin/qmail-clean" > "$T/out2" 4>&- &
+c2=$!
+# the second is blocked on the lock: flock(2) shows in its wait channel
+c2=$(pgrep -n -x qmail-clean)
+wait_for 10 sh -c "grep -q lock /proc/$c2/wchan"
+blocked=$?
+is "$(cat "$T/out2")" "" "the second has not answered while the first runs"
+exec 4>&-
+wait $c1
+wait_for 10 sh -c "[ -s '$T/out2' ]"
+is "$(cat "$T/out2")" "+" "the second answers once the first has exited"
+diag "wait channel of the second seen as a lock wait: $([ $blocked = 0 ] && echo yes || echo no)"
 
 is "$(clean sync/1 sync/18446744073709551615)" "++" "sync/N answered +"
 is "$(clean sync/ sync/1x sink/1 todo/ foop/-1 syncfs sync/1)" "xxxxxx+" \
