@@ -363,6 +363,13 @@ static prioq pqdtodo = PRIOQ_INIT;
 static prioq pqnodirect = PRIOQ_INIT;
 #define NODIRECT_FOR 86400
 static void flight_answer(int ok);
+static int pq_has(const prioq *q, unsigned long id);
+
+static void nodirect(unsigned long id)
+{
+    if (!pq_has(&pqnodirect, id))
+        pq_insert(&pqnodirect, recent + NODIRECT_FOR, id);
+}
 
 static void clean_lost(void)
 {
@@ -392,7 +399,7 @@ static void clean_reply(char r)
         else if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
             pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_TODO)
-            pq_insert(&pqnodirect, recent + NODIRECT_FOR, e.id);
+            nodirect(e.id);
         return; /* CQ_TODO: todo/N stays, to be preprocessed again */
     }
     if (e.kind == CQ_TODO) {
@@ -461,7 +468,7 @@ static int clean_send_at(int kind, const unsigned long *ids,
                 else if (kind == CQ_DTODO)
                     pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_TODO)
-                    pq_insert(&pqnodirect, recent + NODIRECT_FOR, ids[i]);
+                    nodirect(ids[i]);
             return 0; /* CQ_TODO: todo/N stays, to be preprocessed again */
         }
     if (write_all(5, req.s, req.len) == -1) {
@@ -922,7 +929,7 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
     for (i = 0; i < nb; ++i) {
         struct pre *p = &b[i];
         if (p->spilled && (!p->ok || !dirs_ok))
-            pq_insert(&pqnodirect, recent + NODIRECT_FOR, p->id);
+            nodirect(p->id);
         p->spilled = 0;
         p->hassender = 0;
         p->info.len = 0;
@@ -962,13 +969,13 @@ static void flight_land(int wait)
     flightstate = FLIGHT_NONE;
 }
 
-/* 1 if message id is in the batch in flight */
-static int flight_has(unsigned long id)
+/* 1 if message id is among b[0..n-1] */
+static int pres_has(const struct pre *b, size_t n, unsigned long id)
 {
     size_t i;
 
-    for (i = 0; i < nflight; ++i)
-        if (flight[i].id == id)
+    for (i = 0; i < n; ++i)
+        if (b[i].id == id)
             return 1;
     return 0;
 }
@@ -1148,7 +1155,6 @@ static void sa_swap(sa *a, sa *b)
 static void addbounce(unsigned long id, const char *rcpt, const char *text,
                       size_t tlen);
 static time_t nextretry(time_t birth, int c);
-static int pq_has(const prioq *q, unsigned long id);
 
 /* p, read from todo/, kept in memory to be delivered from there; 0:
    not (it is preprocessed at once) */
@@ -1315,17 +1321,6 @@ static int pq_has(const prioq *q, unsigned long id)
     return 0;
 }
 
-/* 1 if message id is in the batch being filled */
-static int batch_has(unsigned long id)
-{
-    size_t i;
-
-    for (i = 0; i < nbatch; ++i)
-        if (batch[i].id == id)
-            return 1;
-    return 0;
-}
-
 static void trigger_open(void)
 {
     if (trigfd != -1)
@@ -1362,10 +1357,11 @@ static void todo_step(void)
             !scan_ulong(e->d_name, strlen(e->d_name), &id))
             continue;
         /* being delivered from todo/, or preprocessed after that */
-        if (direct_find(id) >= 0 || batch_has(id) || pq_has(&pqdtodo, id))
+        if (direct_find(id) >= 0 || pres_has(batch, nbatch, id) ||
+            pq_has(&pqdtodo, id))
             continue;
         ++step;
-        if (flight_has(id))
+        if (pres_has(flight, nflight, id))
             flight_land(1);
         /* a request about this number unanswered: see qmail-clean above */
         k = clean_pending(id);
