@@ -108,6 +108,7 @@ static struct job *jobs;
 static size_t njobs;
 static prioq pqdone = PRIOQ_INIT, pqfail = PRIOQ_INIT;
 static time_t recent;
+static time_t started; /* when this qmail-send began */
 static unsigned long dnum;
 static volatile sig_atomic_t flagexit, flagalrm, flaghup;
 static int flagdying; /* lost a spawn or clean: exit as soon as possible */
@@ -359,16 +360,55 @@ static prioq pqdtodo = PRIOQ_INIT;
 /* messages whose todo/N stayed after they were preprocessed (or were
    meant to be): taken from todo/ again, they are preprocessed at once,
    not delivered first, so that a trouble that lasts (a full disk)
-   repeats no delivery; each entry is dropped a day later */
-static prioq pqnodirect = PRIOQ_INIT;
-#define NODIRECT_FOR 86400
+   repeats no delivery, and files left by the failed attempt are
+   replaced.  A number leaves the set once its todo/N is gone.  One that
+   cannot be added (past ND_MAX, or no memory) makes every message
+   preprocessed first until qmail-send restarts */
+#define ND_MAX 4096
+static struct {
+    unsigned long *id;
+    size_t n, a;
+    int lost;
+} nd;
 static void flight_answer(int ok);
-static int pq_has(const prioq *q, unsigned long id);
+
+static int nodirect_has(unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < nd.n; ++i)
+        if (nd.id[i] == id)
+            return 1;
+    return 0;
+}
 
 static void nodirect(unsigned long id)
 {
-    if (!pq_has(&pqnodirect, id))
-        pq_insert(&pqnodirect, recent + NODIRECT_FOR, id);
+    unsigned long *t;
+
+    if (nodirect_has(id))
+        return;
+    if (nd.n == nd.a) {
+        t = nd.a < ND_MAX ? realloc(nd.id, (nd.a + 16) * sizeof *t) : 0;
+        if (!t) {
+            nd.lost = 1;
+            return;
+        }
+        nd.id = t;
+        nd.a += 16;
+    }
+    nd.id[nd.n++] = id;
+}
+
+static void nodirect_del(unsigned long id)
+{
+    size_t i;
+
+    for (i = 0; i < nd.n; ++i)
+        if (nd.id[i] == id) {
+            nd.id[i] = nd.id[--nd.n];
+            return;
+        }
 }
 
 static void clean_lost(void)
@@ -403,6 +443,7 @@ static void clean_reply(char r)
         return; /* CQ_TODO: todo/N stays, to be preprocessed again */
     }
     if (e.kind == CQ_TODO) {
+        nodirect_del(e.id);
         for (c = 0; c < NCHAN; ++c)
             if (e.chans & (1u << c))
                 pq_insert(&ch[c].pq, e.at[c] ? e.at[c] : recent, e.id);
@@ -611,7 +652,8 @@ struct pre {
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
     sa sender;        /* the first F record, as info_sender would read it */
     int hassender;
-    int spilled; /* delivered from todo/ first (direct_spill) */
+    int old; /* queued before this qmail-send began: a crash of an
+                earlier one may have left files for it */
 };
 
 /*
@@ -765,6 +807,7 @@ static int pre_read(struct pre *p)
         LOGS("warning: unable to stat ", fn1.s);
         goto out;
     }
+    p->old = st.st_ctime <= started;
     LOGS("new msg ", num(p->id));
     ok = pre_records(&todo, p, st.st_size);
 out:
@@ -928,9 +971,10 @@ static void batch_commit(struct pre *b, size_t nb, int synced)
         clean_send_at(CQ_TODO, ids, chans, at, n);
     for (i = 0; i < nb; ++i) {
         struct pre *p = &b[i];
-        if (p->spilled && (!p->ok || !dirs_ok))
+        /* todo/N stays, perhaps with some of the files: the next
+           attempt preprocesses it, which replaces them */
+        if (!p->ok || !dirs_ok)
             nodirect(p->id);
-        p->spilled = 0;
         p->hassender = 0;
         p->info.len = 0;
         if (p->infofd != -1)
@@ -1029,7 +1073,8 @@ static void batch_end(void)
  * A crash before todo/N goes means that it is read again at the next
  * start and every recipient tried again: a delivery may be repeated
  * (design 5: at least once), none is lost.  Files a crash left for the
- * number (info/N, channel files, bounce/N) are removed when it is taken.
+ * number (info/N, channel files, bounce/N) are removed when it is taken
+ * (only a message queued before this qmail-send began can have them).
  */
 #define DIRECT_MAX 4096
 #define DIRECT_BIG 16384               /* bytes of records of one message */
@@ -1169,7 +1214,7 @@ static int direct_take(struct pre *p)
 
     if (flagexit || flagdying || ndirect >= DIRECT_MAX || p->info.len < 2 ||
         p->info.s[0] != 'F' || bytes > DIRECT_BIG ||
-        dbytes + bytes > DIRECT_BYTES || pq_has(&pqnodirect, p->id))
+        dbytes + bytes > DIRECT_BYTES || nd.lost || nodirect_has(p->id))
         return 0;
     for (c = 0; c < NCHAN; ++c) {
         if (!p->buf[c].len)
@@ -1180,10 +1225,14 @@ static int direct_take(struct pre *p)
     }
     if (!any)
         return 0;
-    for (i = 0; i < 3; ++i)
+    /* files of an earlier attempt: only an earlier qmail-send can have
+       left them (within this one, a message whose attempt left files is
+       in the nodirect set: preprocessed, not taken here) */
+    for (i = 0; p->old && i < 3; ++i)
         if (unlink(fname(&fn1, dirs[i], p->id, 1)) == -1 && errno != ENOENT)
             return 0;
-    if (unlink(fname(&fn1, "bounce", p->id, 0)) == -1 && errno != ENOENT)
+    if (p->old && unlink(fname(&fn1, "bounce", p->id, 0)) == -1 &&
+        errno != ENOENT)
         return 0;
     dx = ndfree ? dfree[--ndfree] : dtop++;
     d = &dtab[dx];
@@ -1248,7 +1297,6 @@ static void direct_spill(size_t dx)
     p->id = d->id;
     p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
     p->infolen = 0;
-    p->spilled = 1;
     for (r = d->bounces.s, end = r + d->bounces.len; r < end;
          r = t + strlen(t) + 1) {
         t = r + strlen(r) + 1;
@@ -2035,8 +2083,6 @@ static void fail_step(void)
         ids[n++] = e.id;
     if (n)
         clean_send(CQ_DTODO, ids, 0, n);
-    while (prioq_min(&pqnodirect, &e) && e.dt <= recent)
-        prioq_delmin(&pqnodirect);
     direct_expire();
 }
 
@@ -2253,7 +2299,7 @@ int main(void)
     unsigned long zero = 0;
 
     startup();
-    recent = time(0);
+    recent = started = time(0);
     /* the queue is read only once qmail-clean answers: one left by a
        run that ended may still be at requests of that run (qmail-clean
        waits for it to finish), some of them about todo/ */

@@ -87,6 +87,36 @@ w = [i for i, c in enumerate(calls) if c == ("write", "1")]
 sys.exit(0 if s and w and s[0] < w[0] else 1)
 EOF
     ok $? "the syncfs comes before the answer"
+    # qmail-send reads the queue only after qmail-clean's first answer
+    # (a qmail-clean of an earlier run may still be at its requests)
+    : > "$T/send.log"
+    ( cd / && exec env - PATH="$QH/bin:/usr/bin:/bin" strace -qq -ff \
+        -e trace=read,write,open,openat -o "$T/st" \
+        qmail-start ./Maildir/ >>"$T/send.log" 2>&1 ) &
+    MTA_PID=$!
+    wait_for 10 grep -q '^status: local' "$T/send.log"
+    ok $? "qmail-send started under strace"
+    for p in $(pgrep -x qmail-send); do
+        case $(readlink "/proc/$p/exe" 2>/dev/null) in
+        "$QH"/bin/*) kill -TERM "$p" ;;
+        esac
+    done
+    wait_for 30 grep -q '^status: exiting' "$T/send.log"
+    wait "$MTA_PID" 2>/dev/null
+    /usr/bin/python3 - "$T"/st.* <<'EOP'
+import re, sys
+for fn in sys.argv[1:]:
+    lines = open(fn, errors="replace").read().splitlines()
+    asked = [i for i, l in enumerate(lines) if l.startswith('write(5, "sync/0\\0"')]
+    if not asked:
+        continue
+    answered = [i for i, l in enumerate(lines) if re.match(r'read\(6, "\+", \d+\) += 1', l)]
+    opened = [i for i, l in enumerate(lines)
+              if re.match(r'open(at)?\((AT_FDCWD, )?"(info/|todo)', l)]
+    sys.exit(0 if answered and opened and asked[0] < answered[0] < opened[0] else 1)
+sys.exit(1)
+EOP
+    ok $? "qmail-send opens info/ and todo only after qmail-clean's first answer"
 else
     diag "strace is not installed: the order of syncfs and answer is not checked"
 fi

@@ -6,7 +6,8 @@
 # message is preprocessed at once for a held channel (concurrency 0),
 # and after DIRECT_WAIT seconds without a free slot; one half delivered
 # when qmail-send stops is preprocessed before it exits; one whose
-# todo/N could not be removed is preprocessed again, not delivered again.
+# todo/N could not be removed is preprocessed again, not delivered again;
+# files a crash left for a message in todo/ are removed when it is taken.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
@@ -220,4 +221,20 @@ is "$(copies eight joe-wait@test.example.org)" 1 "eight: joe-wait has one copy"
 c=$(copies eight joe@test.example.org)
 ok "$([ "$c" -ge 1 ] && [ "$c" -le 2 ]; echo $?)" \
     "eight: joe has one or two copies, not one a scan ($c)"
+
+# 9. files a crash left for a message still in todo/ (info/N, local/N,
+# bounce/N of an attempt of the run before) go when it is taken again
+mta_stop
+printf 'Subject: nine\n\nbody\n' | inject joe@test.example.org
+n=$(ls "$QH/queue/todo")
+s9=$((n % 23))
+printf 'Fstale@test.example.org\0' > "$QH/queue/info/$s9/$n"
+printf 'Tjoe-fail@test.example.org\0' > "$QH/queue/local/$s9/$n"
+printf '<joe-fail@test.example.org>:\nstale\n\n' > "$QH/queue/bounce/$n"
+mta_start ./Maildir/
+wait_for 30 queue_empty; ok $? "nine: the queue is empty"
+is "$(copies nine joe@test.example.org)" 1 "nine: joe has one copy"
+ok "$(grep -q 'to local joe-fail@' "$T/send.log"; [ $? = 1 ]; echo $?)" \
+    "nine: the leftover recipient was not tried"
+ok "$(grep -q '^bounce msg ' "$T/send.log"; [ $? = 1 ]; echo $?)" "nine: no bounce"
 done_testing
