@@ -791,7 +791,8 @@ static int pre_records(const sa *todo, struct pre *p, off_t size)
 }
 
 /* steps 1 to 3: todo/N read into p; 1 ok, 0 skipped (it stays in
-   todo/) */
+   todo/), -1 gone: a name read from the directory before qmail-clean
+   removed it (a message delivered from todo/ meanwhile) */
 static int pre_read(struct pre *p)
 {
     struct stat st;
@@ -799,7 +800,13 @@ static int pre_read(struct pre *p)
     int ok = 0;
 
     scache_drop(p->id);
-    if (ctl_slurp(fname(&fn2, "todo", p->id, 0), &todo) != 1) {
+    switch (ctl_slurp(fname(&fn2, "todo", p->id, 0), &todo)) {
+    case 1:
+        break;
+    case 0:
+        ok = -1;
+        goto out;
+    default:
         LOGS("warning: unable to open ", fn2.s);
         goto out;
     }
@@ -1423,6 +1430,8 @@ static void todo_step(void)
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
         p->infolen = 0;
         p->ok = pre_read(p);
+        if (p->ok == -1)
+            continue;
         if (p->ok && direct_take(p))
             continue;
         if (p->ok)

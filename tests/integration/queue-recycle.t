@@ -203,6 +203,10 @@ is "$(grep -h '^Subject: m ' "$H"/joe/Maildir/new/* | sort | uniq -d)" "" \
 wait_for 30 queue_empty
 ok $? "the queue is empty"
 ok "$([ "$(spares)" -gt 0 ]; echo $?)" "the pool was refilled ($(spares) spares)"
+# a scan of todo/ meets names of messages delivered and removed since
+# it read them: skipped without a word
+ok "$(grep 'warning\|alert' "$T/send.log"; [ $? = 1 ]; echo $?)" \
+    "nothing to warn about"
 
 # round 7: qmail-send finishes many messages in one round of requests to
 # qmail-clean; one whose message file cannot be removed (immutable) is
