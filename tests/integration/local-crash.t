@@ -60,6 +60,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
     p=$(instpids $victim | head -n 1)
     if [ -n "$p" ] && [ "$kills" -lt "${CRASH_KILLS:-40}" ]; then
         kill -KILL "$p" 2>/dev/null && kills=$((kills + 1))
+        # qmail-send is this shell's child: reaped at once, or running
+        # would take a dying one or a zombie for a live one
+        [ "$p" = "$MTA_PID" ] && wait "$p" 2>/dev/null
     fi
     # done when the injectors have finished and the queue has drained
     alive=0

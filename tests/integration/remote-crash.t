@@ -66,7 +66,12 @@ while [ "$(date +%s)" -lt "$end" ] && [ "$kills" -lt "${CRASH_KILLS:-25}" ]; do
     2) p=$(instpids qmail-remote | head -n 1) ;;
     *) p=$SINKPID ;;
     esac
-    [ -n "$p" ] && kill -KILL "$p" 2>/dev/null && kills=$((kills + 1))
+    [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || continue
+    kills=$((kills + 1))
+    # a child of this shell (the sink, or qmail-send) is reaped at once:
+    # kill -0 above succeeds for one that is dying or a zombie, and the
+    # loop would take it for a live one and not restart it
+    case $p in "$SINKPID" | "$MTA_PID") wait "$p" 2>/dev/null ;; esac
 done
 wait $INJ 2>/dev/null
 diag "kills: $kills"
