@@ -48,6 +48,16 @@ inject() { "$QH/bin/qmail-inject" "$@"; }
 # count the files in a maildir's new/
 maildir_count() { find "$1/new" -type f 2>/dev/null | wc -l; }
 
+# the pids of one program of this instance (pgrep -x NAME, limited to
+# processes whose executable is under $QH/bin)
+instpids() {
+    for _p in $(pgrep -x "$1"); do
+        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
+        "$QH"/bin/*) echo "$_p" ;;
+        esac
+    done
+}
+
 # send a signal to every process running a program of this instance
 # (the seed page's "pkill -SIGUSR1 qmail", limited to our own MTA)
 inst_signal() {

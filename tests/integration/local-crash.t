@@ -20,13 +20,6 @@ echo . >> "$QH/users/assign"
 ok $? "qmail-newu"
 
 running() { kill -0 "$MTA_PID" 2>/dev/null; }
-instpids() { # pids of one program of this instance
-    for _p in $(pgrep -x "$1"); do
-        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
-        "$QH"/bin/*) echo "$_p" ;;
-        esac
-    done
-}
 
 # injectors: 4 in parallel, each message has a unique id
 inject_range() {

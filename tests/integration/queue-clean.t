@@ -96,11 +96,7 @@ EOF
     MTA_PID=$!
     wait_for 10 grep -q '^status: local' "$T/send.log"
     ok $? "qmail-send started under strace"
-    for p in $(pgrep -x qmail-send); do
-        case $(readlink "/proc/$p/exe" 2>/dev/null) in
-        "$QH"/bin/*) kill -TERM "$p" ;;
-        esac
-    done
+    kill -TERM $(instpids qmail-send) 2>/dev/null
     wait_for 30 grep -q '^status: exiting' "$T/send.log"
     wait "$MTA_PID" 2>/dev/null
     /usr/bin/python3 - "$T"/st.* <<'EOP'

@@ -28,11 +28,7 @@ inst_fresh
 # strace does not pass signals on: qmail-send itself is told to stop
 send_stop() {
     [ -n "${MTA_PID:-}" ] || return 0
-    for _p in $(pgrep -x qmail-send); do
-        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
-        "$QH"/bin/*) kill -TERM "$_p" ;;
-        esac
-    done
+    kill -TERM $(instpids qmail-send) 2>/dev/null
     wait_for 60 grep -q '^status: exiting' "$T/send.log"
     wait "$MTA_PID" 2>/dev/null
     MTA_PID=
@@ -110,11 +106,7 @@ wait_for 60 sh -c "[ \$(grep -c ': deferral: ' '$T/send.log') -ge 10 ] &&
     [ \$(find '$QH/queue/todo' -type f | wc -l) -eq 0 ]"
 ok $? "ten deferred, then preprocessed"
 rm "$H/joe/.qmail"
-for _p in $(pgrep -x qmail-send); do
-    case $(readlink "/proc/$_p/exe" 2>/dev/null) in
-    "$QH"/bin/*) kill -ALRM "$_p" ;;
-    esac
-done
+kill -ALRM $(instpids qmail-send) 2>/dev/null
 wait_for 60 sh -c "[ \$(find '$H/joe/Maildir/new' -type f | wc -l) -ge 40 ]"
 ok $? "and delivered by the retry"
 wait_for 30 sh -c "[ -z \"\$(find '$QH/queue/mess' -type f)\" ]"

@@ -32,13 +32,6 @@ sink_start || { ok 1 "the sink starts"; done_testing; }
 PORT=$(cat "$T/s.ready")
 printf 'example.com:127.0.0.1:%s\n' "$PORT" > "$QH/control/smtproutes"
 running() { kill -0 "$MTA_PID" 2>/dev/null; }
-instpids() {
-    for _p in $(pgrep -x "$1"); do
-        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
-        "$QH"/bin/*) echo "$_p" ;;
-        esac
-    done
-}
 
 mta_start ./Maildir/ || { ok 1 "start"; done_testing; }
 inject_range() {

@@ -40,13 +40,6 @@ send() { # DOMAIN NUMBER
         inject -fsender@example.org "r$2@$1"
 }
 deferrals() { grep -c ': deferral: ' "$T/send.log"; }
-instpids() {
-    for _p in $(pgrep -x "$1"); do
-        case $(readlink "/proc/$_p/exe" 2>/dev/null) in
-        "$QH"/bin/*) echo "$_p" ;;
-        esac
-    done
-}
 
 # --- a worker reports exactly what one-shot qmail-remote prints -------
 # same: the worker's report for each of two jobs (the second on the
