@@ -112,6 +112,17 @@ static char sync_fs(void)
     return queuefs != -1 && syncfs(queuefs) == 0 ? '+' : '!';
 }
 
+/* FN made the name of message ID's file in DIR: "intd/N", "todo/N",
+   or "mess/S/N" with its split subdirectory; 0 without memory */
+static int qname(sa *fn, const char *dir, unsigned long id)
+{
+    fn->len = 0;
+    return sa_cats(fn, dir) && sa_append(fn, '/') &&
+           (strcmp(dir, "mess") ||
+            (sa_catulong(fn, id % AUTO_SPLIT) && sa_append(fn, '/'))) &&
+           sa_catulong(fn, id) && sa_0(fn);
+}
+
 /* a message delivered from todo/ (done/N): intd/N, todo/N, then the
    message file */
 static char done(unsigned long id)
@@ -119,18 +130,10 @@ static char done(unsigned long id)
     sa fn = SA_INIT;
     char r = '!';
 
-    if (sa_cats(&fn, "intd/") && sa_catulong(&fn, id) && sa_0(&fn) &&
-        done_ok(fn.s)) {
-        fn.len = 0;
-        if (sa_cats(&fn, "todo/") && sa_catulong(&fn, id) && sa_0(&fn) &&
-            (unlink(fn.s) == 0 || errno == ENOENT)) {
-            fn.len = 0;
-            if (sa_cats(&fn, "mess/") && sa_catulong(&fn, id % AUTO_SPLIT) &&
-                sa_append(&fn, '/') && sa_catulong(&fn, id) && sa_0(&fn) &&
-                done_ok(fn.s))
-                r = '+';
-        }
-    }
+    if (qname(&fn, "intd", id) && done_ok(fn.s) && qname(&fn, "todo", id) &&
+        (unlink(fn.s) == 0 || errno == ENOENT) && qname(&fn, "mess", id) &&
+        done_ok(fn.s))
+        r = '+';
     sa_free(&fn);
     return r;
 }
@@ -161,16 +164,11 @@ static char handle(const char *req, size_t len)
         return sync_fs();
     if (req[0] == 'd')
         return done(id);
-    if (!sa_cats(&fn, "intd/") || !sa_catulong(&fn, id) || !sa_0(&fn))
+    if (!qname(&fn, "intd", id))
         return '!';
     if (!done_ok(fn.s))
         r = '!';
-    fn.len = 0;
-    if (todo) {
-        if (!sa_cats(&fn, "todo/") || !sa_catulong(&fn, id) || !sa_0(&fn))
-            r = '!';
-    } else if (!sa_cats(&fn, "mess/") || !sa_catulong(&fn, id % AUTO_SPLIT) ||
-               !sa_append(&fn, '/') || !sa_catulong(&fn, id) || !sa_0(&fn))
+    if (!qname(&fn, todo ? "todo" : "mess", id))
         r = '!';
     if (r == '+' &&
         (todo ? unlink(fn.s) == -1 && errno != ENOENT : !done_ok(fn.s)))
