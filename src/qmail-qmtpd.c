@@ -120,13 +120,11 @@ static void setup(void)
         ctl_readint(&on, "control/rcptcheck") == -1 ||
         rcpthosts_load(&cf.rh) == -1)
         _exit(EX_TEMP);
-    if ((v = getenv("DATABYTES")) && !scan_ulong(v, strlen(v), &cf.databytes))
-        cf.databytes = 0;
+    if ((v = getenv("DATABYTES")))
+        cf.databytes = scan_env(v);
     cf.rcptcheck = on != 0;
-    if ((v = getenv("RCPTCHECK")) && !scan_ulong(v, strlen(v), &on))
-        on = 0;
-    if (v)
-        cf.rcptcheck = on != 0;
+    if ((v = getenv("RCPTCHECK")))
+        cf.rcptcheck = scan_env(v) != 0;
     if ((v = getenv("VERIFY")) && !*v)
         cf.rcptcheck = 0;
     cf.relayclient = getenv("RELAYCLIENT");
@@ -150,34 +148,39 @@ static void received(void)
     qq_put(&m.q, m.tmp.s, m.tmp.len);
 }
 
+/* one byte of the message as stored; past databytes, none is queued */
+static void store(unsigned long *stored, char c)
+{
+    if (m.toobig)
+        return;
+    if (cf.databytes && ++*stored > cf.databytes) {
+        m.toobig = 1; /* read on, but queue no more of it */
+        return;
+    }
+    qq_put(&m.q, &c, 1);
+}
+
 /* the message, n bytes after its line-ending byte, into the queue */
 static void message(unsigned long n, int crlf)
 {
     int held = 0; /* a CR waits to see whether a LF follows */
-    size_t stored = 0;
+    unsigned long stored = 0;
     char c;
 
     while (n--) {
         c = next();
         if (crlf && held) {
             held = 0;
-            if (c != '\n' && !m.toobig) {
-                qq_put(&m.q, "\r", 1);
-                ++stored;
-            }
+            if (c != '\n')
+                store(&stored, '\r');
         }
-        if (crlf && c == '\r') {
+        if (crlf && c == '\r')
             held = 1;
-            continue;
-        }
-        ++stored;
-        if (cf.databytes && stored > cf.databytes)
-            m.toobig = 1; /* read on, but queue no more of it */
-        if (!m.toobig)
-            qq_put(&m.q, &c, 1);
+        else
+            store(&stored, c);
     }
-    if (held && !m.toobig)
-        qq_put(&m.q, "\r", 1);
+    if (held)
+        store(&stored, '\r');
     comma();
 }
 

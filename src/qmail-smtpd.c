@@ -143,16 +143,6 @@ static const char *env_or(const char *name, const char *def)
     return v ? v : def;
 }
 
-/* leading digits; none is 0, too many saturate (never a wrap) */
-static unsigned long env_num(const char *s)
-{
-    unsigned long u = 0;
-
-    if (!scan_ulong(s, strlen(s), &u))
-        u = *s >= '0' && *s <= '9' ? (unsigned long)-1 : 0;
-    return u;
-}
-
 static void setup_controls(void)
 {
     unsigned long t = 1200, on = 1;
@@ -193,9 +183,9 @@ static void setup_env(void)
     const char *v;
 
     if ((v = getenv("DATABYTES")))
-        cf.databytes = env_num(v);
+        cf.databytes = scan_env(v);
     if ((v = getenv("RCPTCHECK")))
-        cf.rcptcheck = env_num(v) != 0;
+        cf.rcptcheck = scan_env(v) != 0;
     if ((v = getenv("VERIFY")) && !*v)
         cf.rcptcheck = 0;
     cf.remoteip = env_or("TCPREMOTEIP", "unknown");

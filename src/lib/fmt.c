@@ -62,3 +62,15 @@ int scan_digits(const char *s)
             return 0;
     return 1;
 }
+
+unsigned long scan_env(const char *s)
+{
+    unsigned long u = 0;
+    size_t n = 0;
+
+    while (s[n] >= '0' && s[n] <= '9')
+        ++n;
+    if (n && !scan_ulong(s, n, &u))
+        u = (unsigned long)-1;
+    return u;
+}

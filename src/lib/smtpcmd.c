@@ -23,10 +23,11 @@ int smtpcmd_feed(smtpcmd *c, const char *buf, size_t len, size_t *used)
 
     if (c->done)
         smtpcmd_init(c);
-    room = SMTPCMD_MAX - c->len;
+    room = SMTPCMD_MAX + 1 - c->len; /* one more: the CR of a CRLF */
     if (n > room) {
         c->toolong = 1;
-        memcpy(c->line + c->len, buf, room);
+        if (c->len < SMTPCMD_MAX)
+            memcpy(c->line + c->len, buf, SMTPCMD_MAX - c->len);
         c->len = SMTPCMD_MAX;
     } else {
         memcpy(c->line + c->len, buf, n);
@@ -40,6 +41,11 @@ int smtpcmd_feed(smtpcmd *c, const char *buf, size_t len, size_t *used)
     /* one CR before the LF is part of the terminator */
     if (!c->toolong && c->len && c->line[c->len - 1] == '\r')
         c->line[--c->len] = 0;
+    if (c->len > SMTPCMD_MAX) {
+        c->toolong = 1;
+        c->len = SMTPCMD_MAX;
+        c->line[c->len] = 0;
+    }
     *used = n + 1;
     c->done = 1;
     return 1;

@@ -5,9 +5,10 @@
  *
  * A line is every byte up to a LF; one CR right before the LF is
  * dropped, so bare-LF lines are accepted.  At most SMTPCMD_MAX bytes of
- * a line are kept: a longer line is still consumed up to its LF, and is
- * then reported with toolong set, so a client can never make the
- * reader use more memory than the struct (the CVE-2005-1513 class).
+ * a line, not counting that CR, are kept: a longer line is still
+ * consumed up to its LF, and is then reported with toolong set, so a
+ * client can never make the reader use more memory than the struct
+ * (the CVE-2005-1513 class).
  */
 #ifndef SMTPCMD_H
 #define SMTPCMD_H
@@ -20,7 +21,7 @@ typedef struct smtpcmd {
     size_t len;  /* bytes kept in line */
     int toolong; /* more than SMTPCMD_MAX bytes came before the LF */
     int done;    /* line holds a finished line; the next feed restarts */
-    char line[SMTPCMD_MAX + 1];
+    char line[SMTPCMD_MAX + 2]; /* the CR of a CRLF may come first */
 } smtpcmd;
 
 void smtpcmd_init(smtpcmd *c);

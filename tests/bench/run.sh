@@ -32,6 +32,9 @@ rm -f "$B/noop-musl"
 command -v musl-gcc >/dev/null && musl-gcc -O2 -static -o "$B/noop-musl" "$B/noop.c"
 
 now() { date +%s.%N; }
+# busy CPU time of the whole machine, in clock ticks, and per message
+cputicks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+cpums() { echo "$1 $2 $3 $(getconf CLK_TCK)" | awk '{ printf "%.2f", ($2 - $1) * 1000 / $4 / $3 }'; }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 rate() { echo "$1 $2 $3" | awk '{ printf "%.1f", $1 / ($3 - $2) }'; }
 out() { echo "$*" | tee -a "$B/results.txt"; }
@@ -167,6 +170,24 @@ if want local; then
     mta_down
     LOCAL=$RATE
     out "local: $N messages, 4 injectors, inject to Maildir/new: $LOCAL msg/s = $(ratio "$LOCAL" "$F1") x F1"
+    # the two halves of that path apart, each with the CPU time it took
+    # (all cores, the whole machine, from /proc/stat), beside the CPU
+    # time a message may take if the machine is to reach 0.5 x F1
+    maildir_fresh
+    c0=$(cputicks); t0=$(now)
+    run_bg "$B/injloop" "$QH/bin/qmail-inject" "$N" 4 u1@bench.example.org ||
+        die "injloop failed"
+    t1=$(now); c1=$(cputicks)
+    R=$(rate "$N" "$t0" "$t1")
+    out "local, injection alone (qmail-send stopped): $R msg/s = $(ratio "$R" "$F1") x F1, CPU $(cpums "$c0" "$c1" "$N") ms/msg"
+    wait_start waitcount "$MD/new" "$N" 900
+    c0=$(cputicks); t0=$(now)
+    mta_up
+    wait_end; t1=$WAITED; c1=$(cputicks)
+    mta_down
+    R=$(rate "$N" "$t0" "$t1")
+    out "local, delivery alone ($N queued, then qmail-send started): $R msg/s = $(ratio "$R" "$F1") x F1, CPU $(cpums "$c0" "$c1" "$N") ms/msg"
+    out "local, CPU a message may take for 0.5 x F1 on $(nproc) cores: $(echo "$(nproc) $F1" | awk '{ printf "%.2f", $1 * 1000 / (0.5 * $2) }') ms"
 fi
 
 # ---- postfix's smtp-source and smtp-sink, unpacked from the package ----

@@ -52,6 +52,13 @@ printf '12345\\n|a@b|u@%s\n1234\\n|a@b|u@%s\n' $G $G | drive qmtp $Q_PORT > "$T/
 is "$(sed -n 1p "$T/got")" "Dsorry, that message size exceeds my databytes limit (#5.3.4)" "QMTP: 6 bytes over databytes 5"
 sed -n 2p "$T/got" | grep -qE "$K"
 ok $? "QMTP: 5 bytes pass databytes 5"
+# in the CRLF form a lone CR is stored, and counted, like any byte
+printf 'CR:ab\r\r\r\r|a@b|u@%s\nCR:ab\r\r\r|a@b|u@%s\nCR:a\r\r\r\r\r\r\r\r\r\r\r\r|a@b|u@%s\n' $G $G $G |
+    drive qmtp $Q_PORT > "$T/got"
+is "$(sed -n 1p "$T/got")" "Dsorry, that message size exceeds my databytes limit (#5.3.4)" "QMTP CRLF form: 2 bytes and 4 lone CRs are over databytes 5"
+sed -n 2p "$T/got" | grep -qE "$K"
+ok $? "QMTP CRLF form: 2 bytes and 3 lone CRs pass databytes 5"
+is "$(sed -n 3p "$T/got")" "Dsorry, that message size exceeds my databytes limit (#5.3.4)" "QMTP CRLF form: a message ending in lone CRs is over databytes too"
 rm "$QH/control/databytes"
 
 tcp_down Q

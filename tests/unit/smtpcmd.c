@@ -50,6 +50,20 @@ static void test_long(void)
     IS_INT(smtpcmd_feed(&c, L("\n"), &used), 1, "ended");
     IS_INT(c.len, SMTPCMD_MAX, "MAX bytes kept");
     smtpcmd_init(&c);
+    IS_INT(smtpcmd_feed(&c, big, SMTPCMD_MAX, &used), 0, "MAX bytes again");
+    IS_INT(smtpcmd_feed(&c, L("\r\n"), &used), 1, "ended by CRLF");
+    IS_INT(c.toolong, 0, "MAX bytes and CRLF are no overflow either");
+    IS_INT(c.len, SMTPCMD_MAX, "MAX bytes kept, the CR dropped");
+    smtpcmd_init(&c);
+    IS_INT(smtpcmd_feed(&c, big, SMTPCMD_MAX + 1, &used), 0, "MAX+1 bytes");
+    IS_INT(smtpcmd_feed(&c, L("\n"), &used), 1, "ended by LF");
+    IS_INT(c.toolong, 1, "MAX+1 bytes are too long");
+    IS_INT(c.len, SMTPCMD_MAX, "MAX of them kept");
+    smtpcmd_init(&c);
+    IS_INT(smtpcmd_feed(&c, big, SMTPCMD_MAX + 1, &used), 0, "MAX+1 again");
+    IS_INT(smtpcmd_feed(&c, L("\r\n"), &used), 1, "ended by CRLF");
+    IS_INT(c.toolong, 1, "MAX+1 bytes and CRLF are too long");
+    smtpcmd_init(&c);
     while (!(r = smtpcmd_feed(&c, big, sizeof big, &used)) &&
            total < 10 * sizeof big)
         total += used;
