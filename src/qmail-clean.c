@@ -124,15 +124,16 @@ static int qname(sa *fn, const char *dir, unsigned long id)
 }
 
 /* a message delivered from todo/ (done/N): intd/N, todo/N, then the
-   message file */
+   message file.  intd/N and todo/N are one file: the first name goes
+   (qrecycle_put only unlinks a file with two names), the second may
+   be recycled, once no other name shows its contents */
 static char done(unsigned long id)
 {
     sa fn = SA_INIT;
     char r = '!';
 
     if (qname(&fn, "intd", id) && done_ok(fn.s) && qname(&fn, "todo", id) &&
-        (unlink(fn.s) == 0 || errno == ENOENT) && qname(&fn, "mess", id) &&
-        done_ok(fn.s))
+        done_ok(fn.s) && qname(&fn, "mess", id) && done_ok(fn.s))
         r = '+';
     sa_free(&fn);
     return r;
@@ -170,8 +171,7 @@ static char handle(const char *req, size_t len)
         r = '!';
     if (!qname(&fn, todo ? "todo" : "mess", id))
         r = '!';
-    if (r == '+' &&
-        (todo ? unlink(fn.s) == -1 && errno != ENOENT : !done_ok(fn.s)))
+    if (r == '+' && !done_ok(fn.s))
         r = '!';
     sa_free(&fn);
     return r;

@@ -174,10 +174,32 @@ static int put_slots(const char *fn, unsigned long *cur, unsigned long lo,
     return 1;
 }
 
+/* FN into the pool: 0 done, 1 no free slot, -1 trouble (errno) */
+static int put_pool(qrecycle_pool *p, const char *fn, off_t size)
+{
+    int r;
+
+    /* the slots found full a moment ago are not tried again at once:
+       in a burst, each try would be a failed rename */
+    if (p->skip && size <= QRECYCLE_OVER_KEEP) {
+        --p->skip;
+        r = 1;
+    } else if ((r = put_slots(fn, &p->next, 0, QRECYCLE_SLOTS)) == 1)
+        p->skip = PUT_PAUSE;
+    if (r == 1 && size <= QRECYCLE_OVER_KEEP) {
+        r = put_slots(fn, &p->over, QRECYCLE_SLOTS, QRECYCLE_OVER);
+        if (r == 0)
+            p->excess = 1;
+        else if (r == 1) /* overflow full too: stop trying for a while */
+            p->pause = PUT_PAUSE;
+    }
+    return r;
+}
+
 int qrecycle_put(qrecycle_pool *p, const char *fn)
 {
     struct stat st;
-    int r, e;
+    int r, e, fd = -1;
 
     if (!p->on)
         return unlink(fn);
@@ -185,37 +207,35 @@ int qrecycle_put(qrecycle_pool *p, const char *fn)
         --p->pause;
         return unlink(fn);
     }
+    /* a file with a second name keeps its contents for that name */
+    if (stat(fn, &st) == -1 || st.st_nlink != 1)
+        return unlink(fn); /* and ENOENT means FN is gone indeed */
     /* a small file keeps its blocks, which the claimer overwrites: to
        free them and take new ones costs more (a discard, with the
-       "discard" mount option) than the write itself */
-    if (stat(fn, &st) == -1 ||
-        (st.st_size > QRECYCLE_KEEP && truncate(fn, 0) == -1))
-        return unlink(fn); /* and ENOENT means FN is gone indeed */
-    /* the slots found full a moment ago are not tried again at once:
-       in a burst, each try would be a failed rename */
-    if (p->skip && st.st_size <= QRECYCLE_OVER_KEEP) {
-        --p->skip;
-        r = 1;
-    } else if ((r = put_slots(fn, &p->next, 0, QRECYCLE_SLOTS)) == 1)
-        p->skip = PUT_PAUSE;
-    if (r == 1) {
-        if (st.st_size > QRECYCLE_OVER_KEEP)
-            return unlink(fn);
-        r = put_slots(fn, &p->over, QRECYCLE_SLOTS, QRECYCLE_OVER);
-        if (r == 0)
-            p->excess = 1;
-    }
-    if (r == 0)
-        return 0;
-    if (r == 1) { /* overflow full too: stop trying for a while */
-        p->pause = PUT_PAUSE;
+       "discard" mount option) than the write itself.  A long one is
+       cut to length 0, but only once it is in the pool: should FN stay
+       where it is, its contents must too */
+    if (st.st_size > QRECYCLE_KEEP &&
+        (fd = open(fn, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1)
         return unlink(fn);
+    r = put_pool(p, fn, st.st_size);
+    e = errno;
+    if (r == 0) {
+        if (fd != -1 && ftruncate(fd, 0) == -1) {
+            /* a long spare: claimers cut it at their own length */
+        }
+        if (fd != -1)
+            close(fd);
+        return 0;
     }
-    if (errno == EINVAL || errno == ENOSYS) {
+    if (fd != -1)
+        close(fd);
+    if (r == 1)
+        return unlink(fn);
+    if (e == EINVAL || e == ENOSYS) {
         p->on = 0;
         return unlink(fn);
     }
-    e = errno;
     r = unlink(fn);
     if (r == 0 && e == ENOENT)
         p->on = 0; /* FN was there, so recycle/ is gone */

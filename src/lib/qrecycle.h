@@ -87,8 +87,9 @@ typedef struct qrecycle_pool {
 int qrecycle_open(qrecycle_pool *p);
 /* FN is done with: cut to length 0 if longer than QRECYCLE_KEEP, then
    into a free slot, or an overflow slot, or removed when there is no
-   pool or no free slot.  0, or -1 with errno as unlink(2) would set it
-   for FN */
+   pool or no free slot.  A file with another name too (intd/N while
+   todo/N is there) is only unlinked: its contents are still the other
+   name's.  0, or -1 with errno as unlink(2) would set it for FN */
 int qrecycle_put(qrecycle_pool *p, const char *fn);
 /* removes at most MAX files from overflow slots; 1 if some may be left
    (p->excess stays set), 0 when none is */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 inst_fresh
-trap 'mta_stop' EXIT
+trap 'chattr -i "$QH/queue/todo" 2>/dev/null; mta_stop' EXIT
 only_user joe
 R=$QH/queue/recycle
 spares() { find "$R" -type f | wc -l; }
@@ -268,4 +268,35 @@ mta_start ./Maildir/
 wait_for 30 queue_empty
 ok $? "7b: after a restart it leaves the queue"
 ok "$(grep -q "^end msg $sid\$" "$T/send.log"; echo $?)" "7b: end msg $sid"
+
+# round 8: qmail-clean cannot remove todo/N (todo/ made immutable) after
+# preprocessing.  intd/N and todo/N are one file: its first name goes,
+# its contents (over 64 KiB here) stay whole under todo/N, and the next
+# scan takes the message up again, none of it lost
+mta_stop
+echo 0 > "$QH/control/concurrencyremote" # the remote channel held
+{
+    printf 'F8@e.example\0'
+    for i in $(seq 1 3000); do printf 'Tr%d@remote8.example\0' "$i"; done
+    printf '\0'
+} > "$T/env8"
+printf 'Subject: r8\n\nhello\n' | "$QH/bin/qmail-queue" 1<"$T/env8"
+id8=$(ls "$QH/queue/todo")
+size8=$(stat -c %s "$QH/queue/todo/$id8")
+ok "$([ "$size8" -gt 65536 ]; echo $?)" "8: an envelope of $size8 bytes is queued"
+chattr +i "$QH/queue/todo"
+mta_start ./Maildir/
+wait_for 30 grep -q "^warning: qmail-clean unable to clean up todo/$id8\$" "$T/send.log"
+ok $? "8: qmail-clean could not remove todo/$id8"
+chattr -i "$QH/queue/todo"
+is "$(stat -c %s "$QH/queue/todo/$id8" 2>&1)" "$size8" "8: todo/$id8 is whole"
+ok "$([ ! -e "$QH/queue/intd/$id8" ]; echo $?)" "8: intd/$id8 is gone"
+printf 'Subject: kick\n\nhello\n' | qq k@e.example # todo/ is scanned again
+wait_for 30 sh -c "[ ! -e '$QH/queue/todo/$id8' ]"
+ok $? "8: the next scan takes todo/$id8 up again"
+wait_for 30 test -s "$QH/queue/remote/$((id8 % 23))/$id8"
+is "$(tr '\0' '\n' < "$QH/queue/remote/$((id8 % 23))/$id8" | grep -c '^Tr')" 3000 \
+    "8: its 3000 recipients wait in remote/"
+ok "$(! grep -q "^end msg $id8\$" "$T/send.log"; echo $?)" "8: it has not ended"
+mta_stop
 done_testing
