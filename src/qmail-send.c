@@ -434,9 +434,7 @@ static void clean_reply(char r)
     if (r != '+') {
         LOGS("warning: qmail-clean unable to clean up ", cqwhat[e.kind],
              num(e.id));
-        if (e.kind == CQ_DONE)
-            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
-        else if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
+        if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
             pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_TODO)
             nodirect(e.id);
@@ -449,11 +447,6 @@ static void clean_reply(char r)
                 pq_insert(&ch[c].pq, e.at[c] ? e.at[c] : recent, e.id);
         if (!e.chans)
             pq_insert(&pqdone, recent, e.id);
-    } else if (e.kind == CQ_DONE &&
-               qspare_put(&spares, fname(&fn1, "info", e.id, 1)) == -1 &&
-               errno != ENOENT) {
-        LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
-        pq_insert(&pqdone, recent + SLEEP_SYSFAIL, e.id);
     }
 }
 
@@ -1581,7 +1574,7 @@ static int ts_after(const struct timespec *a, const struct timespec *b)
 
 static int messdone_ready(unsigned long id)
 {
-    struct stat st, ms;
+    struct stat st, ms, bs;
     static const char *const dirs[2] = {"local", "remote"};
     int c;
 
@@ -1592,13 +1585,18 @@ static int messdone_ready(unsigned long id)
             return 0;
     if (stat(fname(&fn1, "info", id, 1), &st) == -1)
         return 0;
-    /* an info/N that a crash left after its message files had gone
-       (messdone_finish): the number, its inode recycled, may already be
-       a newer message's, whose file qmail-queue linked after info/N was
-       written; that message must not be touched.  Only info/N goes */
+    /* an info/N whose message file is gone, or one that a crash of an
+       older qmail-send left after the message file (which it removed
+       first): the number, its inode recycled, may already be a newer
+       message's, linked after info/N was written, which must not be
+       touched.  Only info/N goes then.  A bounce still to be sent says
+       info/N is its message's own: a chmod or a restore from a backup
+       changes the ctime too, and the bounce must not be lost */
     if (stat(fname(&fn2, "mess", id, 1), &ms) == -1
             ? errno == ENOENT
-            : ts_after(&ms.st_ctim, &st.st_mtim)) {
+            : ts_after(&ms.st_ctim, &st.st_mtim) &&
+                  stat(fname(&fn2, "bounce", id, 0), &bs) == -1 &&
+                  errno == ENOENT) {
         if (qspare_put(&spares, fname(&fn1, "info", id, 1)) == -1 &&
             errno != ENOENT) {
             LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
@@ -1615,20 +1613,28 @@ static int messdone_ready(unsigned long id)
 }
 
 /*
- * The messages ids[0..n-1], ready, leave the queue.  The message files
- * go first, by foop requests to qmail-clean, and info/N last, when the
- * answer has come (clean_reply): a crash in between leaves info/N
- * alone, which the next start finishes (pqadd, then messdone_ready,
- * which sees that the number may have been given to a newer message
- * meanwhile).
+ * The messages ids[0..n-1], ready, leave the queue (spec 2.8): info/N
+ * first, then the message files by foop requests to qmail-clean.  A
+ * crash in between leaves a message file with neither info/ nor todo/
+ * file, which cleanup_step removes after 36 hours; its number cannot
+ * be given to a new message before then.  n <= DONE_BATCH.
  */
 static void messdone_finish(const unsigned long *ids, size_t n)
 {
-    size_t i;
+    unsigned long go[DONE_BATCH];
+    size_t i, k = 0;
 
-    for (i = 0; i < n; ++i)
+    for (i = 0; i < n; ++i) {
         scache_drop(ids[i]);
-    clean_send(CQ_DONE, ids, 0, n);
+        if (qspare_put(&spares, fname(&fn1, "info", ids[i], 1)) == -1 &&
+            errno != ENOENT) {
+            LOGS("warning: unable to unlink ", fn1.s, "; will try again later");
+            pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+            continue;
+        }
+        go[k++] = ids[i];
+    }
+    clean_send(CQ_DONE, go, 0, k);
 }
 
 /* ---- jobs and passes (2.6) ---- */

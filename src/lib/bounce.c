@@ -36,10 +36,11 @@ int bounce_entry(sa *out, const char *rcpt, size_t rlen, const char *text,
     for (i = 0; ok && i < rlen; ++i)
         ok = sa_append(&e, rcpt[i] == '\n' ? '_' : rcpt[i]);
     ok = ok && sa_cats(&e, ">:\n") && sa_catb(&e, text, tlen);
-    if (ok && (!tlen || text[tlen - 1] != '\n'))
+    if (ok && tlen && text[tlen - 1] != '\n')
         ok = sa_append(&e, '\n');
-    /* no blank line inside an entry: LF after LF becomes '/' */
-    for (i = 1; ok && i < e.len; ++i)
+    /* no blank line inside an entry: a LF that follows a LF (as sent,
+       hence the walk backwards) becomes '/', but for the entry's last */
+    for (i = e.len - 2; ok && i > 0; --i)
         if (e.s[i] == '\n' && e.s[i - 1] == '\n')
             e.s[i] = '/';
     ok = ok && sa_cat(out, &e) && sa_append(out, '\n');

@@ -194,13 +194,18 @@ ok(synced_before(q, qn, len(q), "todo") and
    first(q, lambda i, r: r[1] == "fsync" and qn[i] == "todo") > ilink,
    "todo/ is fsynced after the link")
 
+# todo/N removed: unlinked, or renamed into queue/recycle by qmail-clean
+def gone_todo(r, i=""):
+    return (r[3] == 0 and (r[1] == "unlink" or r[1].startswith("rename")) and
+            '"todo/%s' % i + ('"' if i else '') in r[2])
+
 # ---- qmail-send: preprocessing, then removal of todo/N ----
 def send_checks(t, spare, round, batch=True):
     """info/N and local/N made (created, or spares cut and renamed into
     place) and flushed before todo/N goes, for each of ten messages"""
     tn = fdnames(t)
     ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t
-                  if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
+                  if gone_todo(r)})
     ok(len(ids) == 10, "%s: todo/N removed for all ten (%d)" % (round, len(ids)))
     good = cut = 0
     for i in ids:
@@ -216,7 +221,7 @@ def send_checks(t, spare, round, batch=True):
         else:
             made = [k for k, r in enumerate(t) if r[1] in ("open", "openat") and
                     r[3] >= 0 and "O_CREAT" in r[2] and any(n in r[2] for n in names)]
-        gone = first(t, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2])
+        gone = first(t, lambda k, r: gone_todo(r, i))
         if len(made) != 2 or gone is None:
             continue
         last = max(made)
@@ -252,7 +257,7 @@ made = [r for r in t3 if (r[1] in ("open", "openat") and "O_CREAT" in r[2] or
 ok(not made, "direct: no info/ or local/ file made (%d)" % len(made))
 good = 0
 ids = sorted({re.search(r'"todo/(\d+)"', r[2]).group(1) for r in t3
-              if r[1] == "unlink" and '"todo/' in r[2] and r[3] == 0})
+              if gone_todo(r)})
 for i in ids:
     s = str(int(i) % 23)
     mess = "mess/%s/%s" % (s, i)
@@ -268,7 +273,7 @@ for i in ids:
             pids.add(t3[fork][3])
     synced = [k for k, r in enumerate(t3) if r[0] in pids and r[1] == "fsync" and
               r[3] == 0 and n3[k] == "new"]
-    gone = first(t3, lambda k, r: r[1] == "unlink" and '"todo/%s"' % i in r[2] and r[3] == 0)
+    gone = first(t3, lambda k, r: gone_todo(r, i))
     recycled = first(t3, lambda k, r: r[1].startswith("rename") and
                      '"%s"' % mess in r[2] and r[3] == 0)
     good += (len(synced) == 1 and gone is not None and recycled is not None and

@@ -96,4 +96,35 @@ wait_for 30 queue_empty; ok $? "the queue ends empty again"
 is "$(grep -l '^again body$' "$H"/u1/Maildir/new/* | wc -l)" 1 "once"
 grep -q 'to remote\|stale' "$T/send.log"
 ok "$(( ! $? ))" "no delivery to a recipient of the leftovers"
+
+# a message with a bounce still to send, whose message file's ctime a
+# chmod (or a restore from a backup) made newer than info/N: it is its
+# own message still, and the bounce goes out when it is finished
+mta_stop
+printf '=u1:%s:%s:%s:%s:::\n+u1-:%s:%s:%s:%s:-::\n.\n' "$ME" "$uid" "$gid" "$H/u1" \
+    "$ME" "$uid" "$gid" "$H/u1" > "$QH/users/assign"
+"$QH/bin/qmail-newu"
+printf '|exit 100\n' > "$H/u1/.qmail-fail"
+printf '|exit 111\n' > "$H/u1/.qmail-later"
+before=$(ls "$Q/todo")
+printf 'Subject: b\n\nbounced body\n' |
+    inject -fu1@test.example.org u1-fail@test.example.org u1-later@test.example.org
+B=$(ls "$Q/todo" | grep -vxF -e "$before" -e '')
+mta_start ./Maildir/ || { ok 1 "restart"; done_testing; }
+wait_for 30 grep -q "^delivery [0-9]*: deferral" "$T/send.log"
+ok $? "one recipient fails, one is deferred"
+wait_for 30 test -e "$(info_of "$B")"
+mta_stop
+[ -s "$Q/bounce/$B" ]; ok $? "its bounce waits in bounce/$B"
+chmod 600 "$(mess_of "$B")"
+printf './Maildir/\n' > "$H/u1/.qmail-later"
+mta_start ./Maildir/ || { ok 1 "restart"; done_testing; }
+kill -ALRM $(instpids qmail-send)
+wait_for 30 grep -q "^end msg $B\$" "$T/send.log"
+ok $? "the message is finished"
+grep -q "^bounce msg $B qp [0-9]*\$" "$T/send.log"
+ok $? "its bounce is sent (bounce msg $B)"
+wait_for 30 sh -c "grep -q '^<u1-fail@test.example.org>:' '$H'/u1/Maildir/new/*"
+ok $? "the bounce reaches the sender"
+wait_for 30 queue_empty; ok $? "the queue ends empty"
 done_testing

@@ -89,9 +89,22 @@ static void t_scan(void)
        "anything else: 0");
 }
 
+static void t_env(void)
+{
+    OK(scan_env("") == 0 && scan_env("x") == 0 && scan_env("-1") == 0,
+       "scan_env: no leading digit is 0");
+    OK(scan_env("0") == 0 && scan_env("12") == 12 && scan_env("12abc") == 12,
+       "scan_env: the leading digits");
+    OK(scan_env("18446744073709551615") == ULONG_MAX &&
+           scan_env("99999999999999999999999") == ULONG_MAX &&
+           scan_env("99999999999999999999999x") == ULONG_MAX,
+       "scan_env: too many digits saturate");
+}
+
 int main(void)
 {
     t_fmt();
     t_scan();
+    t_env();
     return pt_done();
 }
