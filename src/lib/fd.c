@@ -107,6 +107,15 @@ int dir_fsync(const char *dir)
     return r;
 }
 
+int dir_fsync_via(const char *dir, int fd)
+{
+    int r = dir_fsync(dir);
+
+    if (r == -1 && errno == EACCES && fd != -1)
+        r = fsync(fd) == 0 && syncfs(fd) == 0 ? 0 : -1;
+    return r;
+}
+
 ssize_t read_all(int fd, char *buf, size_t n)
 {
     ssize_t r;

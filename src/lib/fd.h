@@ -20,6 +20,11 @@ int fd_cloexec(int fd);
 int fd_nonblock(int fd);
 int fd_sanitise(void);   /* make sure 0,1,2 are open (on /dev/null) */
 int dir_fsync(const char *dir);  /* open the directory and fsync it */
+/* dir_fsync, or where DIR may not be read (a drop box, mode 0733): FD,
+   a file just linked into DIR, fsynced after the link, and then its
+   whole filesystem synced, either of which carries the new entry to
+   disk on Linux's filesystems */
+int dir_fsync_via(const char *dir, int fd);
 ssize_t read_all(int fd, char *buf, size_t n);   /* retries EINTR */
 int write_all(int fd, const char *buf, size_t n); /* 0 ok, -1 error */
 /* a reused file about to be written over from offset 0: its first

@@ -454,18 +454,19 @@ static int mbox_copy(int fd)
     return 0;
 }
 
-/* a new mbox: make its directory entry durable too (design 5) */
-static int mbox_dirsync(const char *fn)
+/* a new mbox, open as fd: make its directory entry durable too
+   (design 5), in a directory we may not read as well */
+static int mbox_dirsync(const char *fn, int fd)
 {
     const char *slash = strrchr(fn, '/');
 
     if (!slash)
-        return dir_fsync(".");
+        return dir_fsync_via(".", fd);
     c.tmp.len = 0;
     if (!sa_catb(&c.tmp, fn, slash == fn ? 1 : (size_t)(slash - fn)) ||
         !sa_0(&c.tmp))
         nomem();
-    return dir_fsync(c.tmp.s);
+    return dir_fsync_via(c.tmp.s, fd);
 }
 
 static void mbox(const char *fn)
@@ -481,7 +482,7 @@ static void mbox(const char *fn)
     rewind_message();
     pos = lseek(fd, 0, SEEK_END);
     r = pos == -1 ? 2 : mbox_copy(fd);
-    if (!r && pos == 0 && mbox_dirsync(fn) == -1)
+    if (!r && pos == 0 && mbox_dirsync(fn, fd) == -1)
         r = 2;
     if (r) {
         e = errno;
@@ -630,14 +631,16 @@ static int md_deliver(const char *dir)
         return MD_TEMP;
     }
     r = md_write(fd);
-    if (close(fd) == -1 && r == MD_OK)
-        r = MD_TEMP;
     if (r == MD_OK && link(tmpfn.s, newfn.s) == -1 &&
         !(errno == ENOENT && dflt && md_complete() == 0 &&
           link(tmpfn.s, newfn.s) == 0))
         r = MD_TEMP;
-    else if (r == MD_OK && dir_fsync("new") == -1) {
+    else if (r == MD_OK && dir_fsync_via("new", fd) == -1) {
         unlink(newfn.s); /* not known to be on disk: not delivered */
+        r = MD_TEMP;
+    }
+    if (close(fd) == -1 && r == MD_OK) {
+        unlink(newfn.s);
         r = MD_TEMP;
     }
     unlink(tmpfn.s);
@@ -658,7 +661,7 @@ static void maildir(const char *dir)
     int home, r;
 
     rewind_message();
-    home = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    home = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC); /* search right only */
     if (home == -1)
         FAIL(EX_TEMP, "Unable to open home directory. (#4.3.0)");
     memset(&act, 0, sizeof act);
