@@ -234,10 +234,10 @@ static const char *fname(sa *s, const char *dir, unsigned long id, int split)
 
 /* ---- configuration ---- */
 
-static int read_locals(rewrite_conf *rw)
+/* control/locals (or me) into the empty map m; 1, or 0 (m empty) */
+static int load_locals(cmap *m)
 {
     sa list = SA_INIT;
-    cmap m = CMAP_INIT;
     int r = ctl_readfile(&list, "control/locals");
 
     if (r == 0) { /* no locals: me is the one local domain */
@@ -245,45 +245,58 @@ static int read_locals(rewrite_conf *rw)
         if (r == 1 && !sa_0(&list))
             r = -1;
     }
-    if (r == 1 && cmap_fromlist(&m, &list, 0)) {
-        cmap_free(&rw->locals);
-        rw->locals = m;
-    } else {
-        cmap_free(&m);
+    if (r != 1 || !cmap_fromlist(m, &list, 0)) {
+        cmap_free(m);
         r = -1;
     }
     sa_free(&list);
     return r == 1;
 }
 
-static int read_vdoms(rewrite_conf *rw)
+/* control/virtualdomains into the empty map m; 1, or 0 (m empty) */
+static int load_vdoms(cmap *m)
 {
     sa list = SA_INIT;
-    cmap m = CMAP_INIT;
     int r = ctl_readfile(&list, "control/virtualdomains");
 
-    if (r >= 0 && cmap_fromlist(&m, &list, 1)) {
-        cmap_free(&rw->vdoms);
-        rw->vdoms = m;
-        r = 1;
-    } else {
-        cmap_free(&m);
-        r = 0;
+    if (r < 0 || !cmap_fromlist(m, &list, 1)) {
+        cmap_free(m);
+        r = -1;
     }
     sa_free(&list);
-    return r;
+    return r >= 0;
+}
+
+/* both maps, or none: 1 if rw has the new ones */
+static int read_rewrite(rewrite_conf *rw, int *which)
+{
+    cmap l = CMAP_INIT, v = CMAP_INIT;
+
+    *which = 0;
+    if (!load_locals(&l))
+        return 0;
+    *which = 1;
+    if (!load_vdoms(&v)) {
+        cmap_free(&l);
+        return 0;
+    }
+    cmap_free(&rw->locals);
+    rw->locals = l;
+    cmap_free(&rw->vdoms);
+    rw->vdoms = v;
+    return 1;
 }
 
 static int read_controls(void)
 {
     sa list = SA_INIT;
-    int ok;
+    int ok, which;
 
     cf.conc[CH_LOCAL] = 10;
     cf.conc[CH_REMOTE] = 20;
     cf.lifetime = 604800;
     ok =
-        read_locals(&cf.rw) && read_vdoms(&cf.rw) &&
+        read_rewrite(&cf.rw, &which) &&
         ctl_readfile(&list, "control/percenthack") >= 0 &&
         cmap_fromlist(&cf.rw.percenthack, &list, 0) &&
         ctl_rldef(&cf.rw.envnoathost, "control/envnoathost", 1,
@@ -304,18 +317,17 @@ static int read_controls(void)
 /* HUP and USR1: locals and virtualdomains only, as qmail does */
 static void reread(void)
 {
-    rewrite_conf t = cf.rw;
+    int which;
 
     if (chdir(AUTO_QMAILHOME) == -1) {
         LOGS("alert: unable to reread controls: unable to switch to home "
              "directory");
         return;
     }
-    if (!read_locals(&t))
-        LOGS("alert: unable to reread control/locals");
-    else if (!read_vdoms(&t))
-        LOGS("alert: unable to reread control/virtualdomains");
-    cf.rw = t;
+    /* on failure the old values stay, both */
+    if (!read_rewrite(&cf.rw, &which))
+        LOGS(which ? "alert: unable to reread control/virtualdomains"
+                   : "alert: unable to reread control/locals");
     while (chdir("queue") == -1) {
         LOGS("alert: unable to switch back to queue directory; HELP! "
              "sleeping...");
@@ -1783,7 +1795,7 @@ static void pass_start(int c)
 /* sender after VERP expansion for this recipient */
 static int verp(sa *out, const sa *s, const char *r, size_t rlen)
 {
-    const char *at = memchr(r, '@', rlen);
+    const char *at = memrchr(r, '@', rlen);
     size_t i;
 
     if (s->len < 4 || memcmp(s->s + s->len - 4, "-@[]", 4) || !at)

@@ -72,6 +72,18 @@ wait_for 30 sh -c "grep -l '^Subject: temp' '$H'/joe/Maildir/new/* >/dev/null 2>
 ok $? "after SIGALRM the retry delivers"
 wait_for 30 queue_empty; ok $? "queue empty after the retry"
 
+# VERP: a sender pre@host-@[] is delivered as prebox=dom@host, the
+# recipient box@dom split at its last @
+printf '|echo "$SENDER" >> %s/verp.out\n' "$T" > "$H/joe/.qmail-verp-default"
+for r in joe-verp-a@test.example.org joe-verp-v@x@test.example.org; do
+    printf 'Flist-@test.example.org-@[]\0T%s\0\0' "$r" > "$T/envv"
+    printf 'Subject: verp\n\nverp\n' | "$QH/bin/qmail-queue" 1<"$T/envv"
+done
+wait_for 30 sh -c "[ \$(wc -l < '$T/verp.out' 2>/dev/null || echo 0) -ge 2 ]"
+is "$(sort "$T/verp.out" | tr '\n' ' ')" \
+    "list-joe-verp-a=test.example.org@test.example.org list-joe-verp-v@x=test.example.org@test.example.org " \
+    "VERP senders, the recipient split at its last @"
+
 # HUP and USR1 re-read locals: other.example becomes local
 printf 'Subject: hup\n\nbody\n' | "$QH/bin/qmail-inject" joe@other.example
 wait_for 30 grep -q 'to remote joe@other.example' "$T/send.log"; ok $? "other.example is remote at first"
@@ -83,6 +95,23 @@ printf 'test.example.org\nother.example\nthird.example\n' > "$QH/control/locals"
 inst_signal USR1        # the seed page's "pkill -SIGUSR1 qmail"
 printf 'Subject: usr1\n\nbody\n' | "$QH/bin/qmail-inject" joe@third.example
 wait_for 30 grep -q 'to local joe@third.example' "$T/send.log"; ok $? "after USR1 third.example is local"
+# a reread that fails for virtualdomains keeps the old locals too
+printf 'test.example.org\nother.example\nthird.example\nfourth.example\n' > "$QH/control/locals"
+vd=$QH/control/virtualdomains
+[ -e "$vd" ] && mv "$vd" "$T/vd.saved"
+mkdir "$vd"
+kill -HUP "$MTA_PID"
+wait_for 30 grep -q '^alert: unable to reread control/virtualdomains$' "$T/send.log"
+ok $? "HUP with an unreadable virtualdomains: alert logged"
+printf 'Subject: hup3\n\nbody\n' | "$QH/bin/qmail-inject" joe@fourth.example
+wait_for 30 grep -q 'to remote joe@fourth.example' "$T/send.log"
+ok $? "and the new locals are not taken either"
+rmdir "$vd"
+[ -e "$T/vd.saved" ] && mv "$T/vd.saved" "$vd"
+kill -HUP "$MTA_PID"
+printf 'Subject: hup4\n\nbody\n' | "$QH/bin/qmail-inject" joe@fourth.example
+wait_for 30 grep -q 'to local joe@fourth.example' "$T/send.log"
+ok $? "once it can be read, both are"
 kill -0 "$MTA_PID"; ok $? "qmail-send survives HUP and USR1"
 mta_stop
 grep -q '^status: exiting$' "$T/send.log"; ok $? "log: status: exiting"
@@ -115,6 +144,7 @@ bad=$(grep -v -E \
  -e '^triple bounce: discarding bounce/[0-9]+$' \
  -e '^end msg [0-9]+$' \
  -e '^warning: [^ ].*$' \
+ -e '^alert: unable to reread control/(locals|virtualdomains)$' \
  "$T/all.log" | grep -v '^$' || true)
 is "$bad" "" "every log line matches the catalogue"
 grep -q '^delivery [0-9]*: success: did_1+0+0/$' "$T/all.log"; ok $? "log: success text did_1+0+0/ (one maildir delivery)"
