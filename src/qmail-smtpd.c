@@ -151,6 +151,10 @@ static void setup_controls(void)
 
     if (chdir(AUTO_QMAILHOME) == -1)
         die_control();
+    /* me first, as qmail: one that cannot be read is an error even
+       where smtpgreeting and localiphost leave it unused */
+    if (ctl_me(&list) == -1)
+        die_control();
     if (ctl_rldef(&cf.greeting, "control/smtpgreeting", 1, 0) != 1 ||
         !sa_0(&cf.greeting))
         die_control();

@@ -210,6 +210,16 @@ rm "$QH/control/smtpgreeting"
 mkdir "$QH/control/badmailfrom"
 talk "an unreadable control file: 421" $S_PORT '' "421 unable to read controls (#4.3.0)\n"
 rmdir "$QH/control/badmailfrom"
+# control/me is read even when smtpgreeting and localiphost make it
+# unneeded: it cannot be read, so the controls cannot be trusted
+echo "mx.example.net" > "$QH/control/smtpgreeting"
+echo mx.example.net > "$QH/control/localiphost"
+mv "$QH/control/me" "$T/me.saved"
+mkdir "$QH/control/me"
+talk "control/me unreadable: 421" $S_PORT '' "421 unable to read controls (#4.3.0)\n"
+rmdir "$QH/control/me"
+mv "$T/me.saved" "$QH/control/me"
+rm "$QH/control/smtpgreeting" "$QH/control/localiphost"
 
 # timeoutsmtpd: a client that never speaks
 echo 1 > "$QH/control/timeoutsmtpd"
