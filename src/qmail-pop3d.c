@@ -75,6 +75,14 @@ static void putnum(unsigned long u)
     put(num, fmt_ulong(num, u));
 }
 
+/* a reply that ends the session: exit 0, so that qmail-popup does not
+   add a second reply ("-ERR authorization failed") of its own */
+static _Noreturn void die_say(const char *s)
+{
+    say(s);
+    die();
+}
+
 static ssize_t readop(int fd, char *buf, size_t n, unsigned timeout)
 {
     ssize_t r;
@@ -94,22 +102,15 @@ static void scan(const char *dir)
     struct stat st;
     size_t i;
 
-    if (!dir || chdir(dir) == -1) {
-        say("-ERR this user has no $HOME/Maildir");
-        _exit(1);
-    }
+    if (!dir || chdir(dir) == -1)
+        die_say("-ERR this user has no $HOME/Maildir");
     mdscan_clean(now);
-    if (mdscan_add(&md, "new", now) == -1 ||
-        mdscan_add(&md, "cur", now) == -1) {
-        say("-ERR unable to scan $HOME/Maildir");
-        _exit(1);
-    }
+    if (mdscan_add(&md, "new", now) == -1 || mdscan_add(&md, "cur", now) == -1)
+        die_say("-ERR unable to scan $HOME/Maildir");
     mdscan_sort(&md);
     m = md.n ? calloc(md.n, sizeof *m) : 0;
-    if (md.n && !m) {
-        say("-ERR out of memory");
-        _exit(1);
-    }
+    if (md.n && !m)
+        die_say("-ERR out of memory");
     for (i = 0; i < md.n; ++i)
         m[i].size =
             stat(mdscan_name(&md, i), &st) == 0 ? (size_t)st.st_size : 0;

@@ -73,9 +73,23 @@ if cmp -s "$T/got1" "$T/exp"; then ok 0 "the whole transaction, byte for byte"; 
 is "$(cd "$MD" && find new cur -type f | sort | tr '\n' ' ')" "cur/1000000001.a.host:2, " \
     "QUIT: message 2 unlinked, message 1 moved from new/ to cur/ with :2,"
 
+# one reply per failure: after its own -ERR, qmail-pop3d exits 0, so
+# qmail-popup adds no "-ERR authorization failed"
+chmod 000 "$MD/cur"
+printf 'USER qmtpop\nPASS sesame\n' | drive pop $POP_PORT | tr -d '\r' > "$T/got"
+chmod 700 "$MD/cur"
+is "$(sed 1d "$T/got" | tr '\n' '|')" "+OK |-ERR unable to scan \$HOME/Maildir|" \
+    "unscannable maildir: one -ERR, no second reply from qmail-popup"
+printf '#!/bin/sh\ncat <&3 >/dev/null\nexec "$@"\n' > "$T/fakecp"; chmod 755 "$T/fakecp"
+( cd "$T/homes/qmtpop" && printf 'USER a\r\nPASS b\r\n' |
+    "$QH/bin/qmail-popup" pop.example "$T/fakecp" setpriv --reuid=qmtpop \
+    --regid="$(id -g qmtpop)" --clear-groups "$QH/bin/qmail-pop3d" NoSuchDir ) > "$T/got"
+is "$(sed 1d "$T/got" | tr -d '\r' | tr '\n' '|')" "+OK |-ERR this user has no \$HOME/Maildir|" \
+    "no maildir: one -ERR, no second reply from qmail-popup"
+
 # the refusals of qmail-pop3d itself
 ( cd "$T/homes/qmtpop" && "$QH/bin/qmail-pop3d" Maildir </dev/null >/dev/null 2>"$T/err" ); st=$?
 is "$st:$(cat "$T/err")" "1:qmail-pop3d invoked as uid 0, terminating" "qmail-pop3d refuses uid 0"
 ( cd /tmp && as_user qmtpop "$QH/bin/qmail-pop3d" NoSuchDir </dev/null > "$T/got" 2>&1 ); st=$?
-is "$st:$(tr -d '\r' < "$T/got")" "1:-ERR this user has no \$HOME/Maildir" "no maildir"
+is "$st:$(tr -d '\r' < "$T/got")" "0:-ERR this user has no \$HOME/Maildir" "no maildir"
 done_testing
