@@ -197,7 +197,9 @@ static void pop_stat(const char *arg)
 }
 
 /* the message with LF as CRLF and leading dots doubled; with a limit,
-   only the header and the first limit lines of the body */
+   only the header and the first limit lines of the body.  A last line
+   without LF is sent with its CRLF, so the empty line that follows is
+   still an empty line (spec 5.3) */
 static void print(int fd, int limited, unsigned long limit)
 {
     char buf[BIO_SIZE];
@@ -230,6 +232,8 @@ static void print(int fd, int limited, unsigned long limit)
         }
         bio_seek(&b, (size_t)r);
     }
+    if (!bol)
+        put("\r\n", 2);
 }
 
 static void pop_top(const char *arg)

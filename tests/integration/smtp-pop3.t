@@ -87,6 +87,25 @@ printf '#!/bin/sh\ncat <&3 >/dev/null\nexec "$@"\n' > "$T/fakecp"; chmod 755 "$T
 is "$(sed 1d "$T/got" | tr -d '\r' | tr '\n' '|')" "+OK |-ERR this user has no \$HOME/Maildir|" \
     "no maildir: one -ERR, no second reply from qmail-popup"
 
+# RETR and TOP of a last line without LF: it gets its CRLF, then the
+# empty line and the dot; a message that cannot be opened is refused
+printf 'Subject: three\n\nbody\n.lastpartial' > "$MD/cur/1000000003.c.host:2,"
+mkdir "$MD/cur/1000000004.d.host:2,"
+: > "$MD/cur/1000000005.e.host:2,"
+chown qmtpop "$MD"/cur/*
+chown root "$MD/cur/1000000005.e.host:2,"
+chmod 000 "$MD/cur/1000000005.e.host:2,"
+for n in 3 4 5; do touch -d @100000000$n "$MD"/cur/100000000$n.*; done
+printf 'USER qmtpop\nPASS sesame\nRETR 2\nTOP 2 1\nTOP 2 9\nRETR 4\nQUIT\n' |
+    drive pop $POP_PORT | sed 1d > "$T/got"
+printf '%s\r\n' '+OK ' '+OK ' \
+    '+OK ' 'Subject: three' '' 'body' '..lastpartial' '' '.' \
+    '+OK ' 'Subject: three' '' 'body' '' '.' \
+    '+OK ' 'Subject: three' '' 'body' '..lastpartial' '' '.' \
+    '-ERR unable to open that message' '+OK ' > "$T/exp"
+if cmp -s "$T/got" "$T/exp"; then ok 0 "a last line without LF; an unopenable message"; else
+    ok 1 "a last line without LF; an unopenable message"; diff "$T/exp" "$T/got" | cat -A | sed 's/^/#   /' | head -20; fi
+
 # the refusals of qmail-pop3d itself
 ( cd "$T/homes/qmtpop" && "$QH/bin/qmail-pop3d" Maildir </dev/null >/dev/null 2>"$T/err" ); st=$?
 is "$st:$(cat "$T/err")" "1:qmail-pop3d invoked as uid 0, terminating" "qmail-pop3d refuses uid 0"
