@@ -199,7 +199,9 @@ static void pop_stat(const char *arg)
 /* the message with LF as CRLF and leading dots doubled; with a limit,
    only the header and the first limit lines of the body.  A last line
    without LF is sent with its CRLF, so the empty line that follows is
-   still an empty line (spec 5.3) */
+   still an empty line (spec 5.3).  A read error drops the connection
+   without the final dot: a message cut short must not look complete to
+   a client, which would then DELE it */
 static void print(int fd, int limited, unsigned long limit)
 {
     char buf[BIO_SIZE];
@@ -232,6 +234,8 @@ static void print(int fd, int limited, unsigned long limit)
         }
         bio_seek(&b, (size_t)r);
     }
+    if (r == -1)
+        die();
     if (!bol)
         put("\r\n", 2);
 }

@@ -106,6 +106,15 @@ printf '%s\r\n' '+OK ' '+OK ' \
 if cmp -s "$T/got" "$T/exp"; then ok 0 "a last line without LF; an unopenable message"; else
     ok 1 "a last line without LF; an unopenable message"; diff "$T/exp" "$T/got" | cat -A | sed 's/^/#   /' | head -20; fi
 
+# a message that cannot be read to its end is never ended by the dot
+# line: the connection drops (so a client does not go on to DELE it)
+printf 'USER qmtpop\nPASS sesame\nRETR 3\n' |
+    drive pop $POP_PORT | sed 1d | tr -d '\r' > "$T/got"
+case $(tr '\n' '|' < "$T/got") in
+"+OK |+OK |" | "+OK |+OK |+OK |") ok 0 "read error in RETR: the connection drops" ;;
+*) ok 1 "read error in RETR: the connection drops"; sed 's/^/#   /' "$T/got" ;;
+esac
+
 # the refusals of qmail-pop3d itself
 ( cd "$T/homes/qmtpop" && "$QH/bin/qmail-pop3d" Maildir </dev/null >/dev/null 2>"$T/err" ); st=$?
 is "$st:$(cat "$T/err")" "1:qmail-pop3d invoked as uid 0, terminating" "qmail-pop3d refuses uid 0"
