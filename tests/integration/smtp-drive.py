@@ -245,7 +245,7 @@ def pop(port):
         if not r:
             break
     s.shutdown(socket.SHUT_WR)
-    out += read_all(s)
+    out += f.read()  # what f has buffered already, too
     sys.stdout.buffer.write(out)
 
 

@@ -106,6 +106,12 @@ printf '%s\r\n' '+OK ' '+OK ' \
 if cmp -s "$T/got" "$T/exp"; then ok 0 "a last line without LF; an unopenable message"; else
     ok 1 "a last line without LF; an unopenable message"; diff "$T/exp" "$T/got" | cat -A | sed 's/^/#   /' | head -20; fi
 
+# QUIT when a deleted message cannot be removed (here a directory):
+# the -ERR line, then "+OK "
+printf 'USER qmtpop\nPASS sesame\nDELE 3\nQUIT\n' | drive pop $POP_PORT | sed 1d | tr -d '\r' > "$T/got"
+is "$(tr '\n' '|' < "$T/got")" "+OK |+OK |+OK |-ERR unable to unlink all deleted messages|+OK |" \
+    "QUIT with a failed unlink: -ERR, then +OK"
+
 # a message that cannot be read to its end is never ended by the dot
 # line: the connection drops (so a client does not go on to DELE it)
 printf 'USER qmtpop\nPASS sesame\nRETR 3\n' |
