@@ -7,6 +7,7 @@
  * it reads from the network beyond copying it into a variable.  Any
  * failure exits 111 without a word (inetd has nowhere to show one).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,9 @@ static void put(const char *name, const char *value)
         die();
 }
 
-/* the host name for an address, under the rules of the spec */
+/* the host name for an address, under the rules of the spec: a name
+   that does not exist unsets the variable, a lookup that failed for now
+   (tcpinfo_name's -1 other than ENOMEM) gives "softdnserror" */
 static void host(const char *name, const tcpinfo_addr *a)
 {
     sa h = SA_INIT;
@@ -67,11 +70,11 @@ static void host(const char *name, const tcpinfo_addr *a)
         if (unsetenv(name) == -1)
             die();
         break;
-    case -2:
+    default:
+        if (errno == ENOMEM)
+            die();
         put(name, "softdnserror");
         break;
-    default:
-        die();
     }
     sa_free(&h);
 }

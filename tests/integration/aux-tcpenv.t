@@ -3,7 +3,8 @@
 # TCP connection (smtp-and-tools.md 5.6).  A small Python helper makes
 # the connection and hands the accepted socket to tcp-env as fd 0; the
 # ident (RFC 1413) part runs in a private network namespace, where the
-# helper can also be the server on port 113.
+# helper can also be the server on port 113; failed reverse lookups come
+# from a getnameinfo() preloaded in front of the C library's.
 . "$(dirname "$0")/../lib.sh"
 inst_fresh
 TE=$QH/bin/tcp-env
@@ -88,6 +89,43 @@ env -u PROTO "$TE" -R true <"$T/te.ports" 2>"$T/err"
 is "$?:$(cat "$T/err")" "111:" "stdin not a socket: 111, silent"
 conn none env PATH=/nonexistent:/bin:/usr/bin "$TE" -R env >/dev/null
 is "$?" 0 "the program is found through PATH"
+
+# --- reverse lookups that fail, through a getnameinfo() preloaded
+# in front of the C library's (QMT_GAI: again = temporary failure,
+# noname = there is no name)
+if command -v cc >/dev/null && ldd "$TE" >/dev/null 2>&1; then
+    cat >"$T/gai.c" <<'EOC'
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+{
+    const char *m = getenv("QMT_GAI");
+    (void)sa, (void)salen, (void)host, (void)hostlen;
+    (void)serv, (void)servlen, (void)flags;
+    return m && !strcmp(m, "noname") ? EAI_NONAME : EAI_AGAIN;
+}
+EOC
+    cc -shared -fPIC -o "$T/gai.so" "$T/gai.c"
+    # the sanitizers' runtime would insist on coming first
+    gai() {
+        _m=$1; shift
+        conn none env -u PROTO LD_PRELOAD="$T/gai.so" QMT_GAI="$_m" \
+            ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+            TCPREMOTEHOST=stale TCPLOCALHOST=stale "$TE" -R "$@"
+    }
+    gai again sh -c 'env >"$0"' "$T/te.env"
+    is "$?" 0 "temporary DNS failure: the program runs"
+    is "$(envof TCPREMOTEHOST):$(envof TCPLOCALHOST)" "softdnserror:softdnserror" \
+        "temporary DNS failure: TCPREMOTEHOST and TCPLOCALHOST are softdnserror"
+    gai noname sh -c 'env >"$0"' "$T/te.env"
+    is "$?" 0 "no name: the program runs"
+    grep -q -e '^TCPREMOTEHOST=' -e '^TCPLOCALHOST=' "$T/te.env"
+    is "$?" 1 "no name: TCPREMOTEHOST and TCPLOCALHOST unset"
+else
+    ok 0 "failed reverse lookups # SKIP no cc, or tcp-env is linked statically"
+fi
 
 # --- RFC 1413 in a network namespace of our own ---------------------
 if unshare -n true 2>/dev/null; then
