@@ -3,7 +3,10 @@
 # (Debian's checkpassword): the authorization replies, then every
 # transaction command byte for byte (STAT LIST UIDL RETR TOP DELE LAST
 # RSET NOOP QUIT and the message-number errors), dot-stuffing and CRLF,
-# QUIT's unlinking and its move from new/ to cur/, and the refusals.
+# QUIT's unlinking and its move from new/ to cur/, and the refusals;
+# then the failures: one reply for a maildir that is missing or cannot
+# be scanned, a last line without LF, a message that cannot be opened
+# or read, a deleted message that cannot be removed.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mta.sh"
 . "$(dirname "$0")/smtp-lib.sh"
