@@ -23,7 +23,7 @@
 
 #include "sa.h"
 
-#define NETSTR_DIGITS 12
+#define NETSTR_DIGITS 100 /* bytes of a length, leading zeros too, as qmail */
 
 enum { NETSTR_MORE, NETSTR_DONE, NETSTR_BAD, NETSTR_BIG };
 

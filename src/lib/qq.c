@@ -240,6 +240,10 @@ const char *qq_close(qq *q)
         }
     }
     q->msg[got] = 0;
+    /* one line of text: a CR or LF must not reach the client as a
+       reply line of the queue program's making */
+    q->msg[strcspn(q->msg, "\r\n")] = 0;
+    got = strlen(q->msg);
     close(q->fderr);
     do
         r = waitpid(q->pid, &st, 0);

@@ -149,6 +149,7 @@ cat >/dev/null; cat <&1 >/dev/null 2>&1
 code=\$(cat "$T/qqcode")
 [ "\$code" = crash ] && kill -KILL \$\$
 [ "\$code" = 82 ] && printf 'Dsorry, the filter said no (#5.7.0)' >&6
+[ "\$code" = 82n ] && printf 'Dsorry, no (#5.7.0)\\r\\n250 injected\\n' >&6 && exit 82
 exit \$code
 EOF
 chmod 755 "$T/fakeqq"
@@ -168,6 +169,10 @@ is "$(qqreply 20)" "554 qq permanent problem (#5.3.0)" "qq 20: other 11-40"
 is "$(qqreply 99)" "451 qq temporary problem (#4.3.0)" "qq 99: anything else"
 is "$(qqreply 82)" "554 sorry, the filter said no (#5.7.0)" "qq 82 with a text on fd 6"
 is "$(qqreply crash)" "451 qq crashed (#4.3.0)" "qq killed by a signal"
+echo 82n > "$T/qqcode"
+crlf 'MAIL FROM:<a@b>\nRCPT TO:<u@test.example.org>\nDATA\nhi\n.\nQUIT\n' | drive chat $R_PORT | tr -d '\r' | sed -n '5,$p' > "$T/got82"
+is "$(cat "$T/got82")" "$(printf '554 sorry, no (#5.7.0)\n221 test.example.org')" \
+    "qq 82: the text's first line only, no line of its own for the client"
 tcp_down R
 tcp_up R "127.0.0.1:allow,QMAILQUEUE=\"$T/nonexistent\"" "$QH/bin/qmail-smtpd" || ok 1 "tcpserver R"
 is "$(qqreply 0)" "451 unable to exec qq (#4.3.0)" "qq cannot be run"

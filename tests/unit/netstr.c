@@ -30,6 +30,9 @@ int main(void)
     IS_INT(len("100:", 100, &n), NETSTR_DONE, "the maximum itself");
     IS_INT(len("101:", 100, &n), NETSTR_BIG, "one over");
     IS_INT(len(":", 100, &n), NETSTR_BAD, "no digits");
+    IS_INT(len("00000000000000000002:", 100, &n), NETSTR_DONE,
+           "leading zeros count for nothing");
+    IS_INT((int)n, 2, "their value");
     IS_INT(len("1x:", 100, &n), NETSTR_BAD, "a non-digit");
     IS_INT(len("-1:", 100, &n), NETSTR_BAD, "a sign");
     IS_INT(len("99999999999999999999999:", (unsigned long)-1, &n), NETSTR_BIG,
