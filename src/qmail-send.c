@@ -369,6 +369,9 @@ static const char *const cqwhat[5] = {"todo/", "foop/", "foop/", "sync/",
                                       "done/"};
 /* messages delivered from todo/ whose done/N failed: asked again */
 static prioq pqdtodo = PRIOQ_INIT;
+/* finished messages, their info/N gone, whose foop/N failed: asked
+   again (their message files keep their numbers till then) */
+static prioq pqfoop = PRIOQ_INIT;
 /* messages whose todo/N stayed after they were preprocessed (or were
    meant to be): taken from todo/ again, they are preprocessed at once,
    not delivered first, so that a trouble that lasts (a full disk)
@@ -446,7 +449,9 @@ static void clean_reply(char r)
     if (r != '+') {
         LOGS("warning: qmail-clean unable to clean up ", cqwhat[e.kind],
              num(e.id));
-        if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
+        if (e.kind == CQ_DONE)
+            pq_insert(&pqfoop, recent + SLEEP_SYSFAIL, e.id);
+        else if (e.kind == CQ_DTODO) /* delivered: not to be taken again */
             pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, e.id);
         else if (e.kind == CQ_TODO)
             nodirect(e.id);
@@ -510,7 +515,7 @@ static int clean_send_at(int kind, const unsigned long *ids,
             sa_free(&req);
             for (i = 0; i < n; ++i)
                 if (kind == CQ_DONE)
-                    pq_insert(&pqdone, recent + SLEEP_SYSFAIL, ids[i]);
+                    pq_insert(&pqfoop, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_DTODO)
                     pq_insert(&pqdtodo, recent + SLEEP_SYSFAIL, ids[i]);
                 else if (kind == CQ_TODO)
@@ -654,6 +659,7 @@ struct pre {
     int fd[NCHAN];
     sa buf[NCHAN];
     time_t at[NCHAN]; /* when channel c is due; 0: at once */
+    time_t birth;     /* info/N's mtime to give it; 0: as written */
     sa sp[NCHAN + 1]; /* a spare's name, until it is in place; [NCHAN]: info */
     sa sender;        /* the first F record, as info_sender would read it */
     int hassender;
@@ -883,6 +889,14 @@ static int pre_write(struct pre *p, int fresh)
         LOGS("warning: unable to create ", fn1.s);
         return 0;
     }
+    /* the retry schedule and queuelifetime count from p->birth; the
+       last instant of that second keeps info/N no older than the
+       message file, written before (see messdone_ready) */
+    if (p->birth) {
+        struct timespec ts[2] = {{0, UTIME_OMIT}, {p->birth, 999999999}};
+        if (futimens(p->infofd, ts) == -1)
+            LOGS("warning: unable to utime ", fn1.s);
+    }
     return 1;
 }
 
@@ -1099,15 +1113,16 @@ static void batch_end(void)
 struct direct {
     int used;
     unsigned long id;
-    time_t birth;       /* when taken: info/N's mtime, if it is written */
-    sa info;            /* the F record, as info/N would hold it */
-    sa buf[NCHAN];      /* channel records, a done one marked D */
-    unsigned char wait; /* bit c: channel c's pass not begun */
-    unsigned char open; /* bit c: channel c's job not finished */
-    int started;        /* a pass has begun */
-    int failed;         /* a recipient not delivered */
-    sa bounces;         /* "recipient\0text\0" for each failure */
-    size_t bytes;       /* of info and buf when taken */
+    time_t birth;        /* when taken: info/N's mtime, if it is written */
+    sa info;             /* the F record, as info/N would hold it */
+    sa buf[NCHAN];       /* channel records, a done one marked D */
+    time_t retry[NCHAN]; /* channel c's next retry, from its pass's start */
+    unsigned char wait;  /* bit c: channel c's pass not begun */
+    unsigned char open;  /* bit c: channel c's job not finished */
+    int started;         /* a pass has begun */
+    int failed;          /* a recipient not delivered */
+    sa bounces;          /* "recipient\0text\0" for each failure */
+    size_t bytes;        /* of info and buf when taken */
 };
 static struct direct dtab[DIRECT_MAX];
 static size_t dfree[DIRECT_MAX], ndfree, dtop, ndirect, dbytes;
@@ -1250,7 +1265,7 @@ static int direct_take(struct pre *p)
     d = &dtab[dx];
     d->used = 1;
     d->id = p->id;
-    d->birth = recent;
+    d->birth = time(0); /* the message file was written before it */
     d->wait = d->open = 0;
     d->started = d->failed = 0;
     d->bounces.len = 0;
@@ -1259,6 +1274,7 @@ static int direct_take(struct pre *p)
     sa_swap(&d->info, &p->info);
     p->info.len = 0;
     for (c = 0; c < NCHAN; ++c) {
+        d->retry[c] = 0;
         sa_swap(&d->buf[c], &p->buf[c]);
         p->buf[c].len = 0;
         if (!d->buf[c].len)
@@ -1309,6 +1325,7 @@ static void direct_spill(size_t dx)
     p->id = d->id;
     p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
     p->infolen = 0;
+    p->birth = d->birth; /* the message's age counts from when it was taken */
     for (r = d->bounces.s, end = r + d->bounces.len; r < end;
          r = t + strlen(t) + 1) {
         t = r + strlen(r) + 1;
@@ -1321,11 +1338,10 @@ static void direct_spill(size_t dx)
         if (!direct_left(&d->buf[c]))
             continue;
         sa_swap(&p->buf[c], &d->buf[c]);
-        /* a channel whose deliveries were made is due at its next retry;
-           one not begun, or stopped half-way, at once */
-        p->at[c] = d->wait & (1u << c) || d->open & (1u << c)
-                       ? 0
-                       : nextretry(d->birth, c);
+        /* a channel whose deliveries were made is due at its next retry,
+           reckoned from when its pass began (spec 2.6); one not begun, or
+           stopped half-way, at once */
+        p->at[c] = d->wait & (1u << c) || d->open & (1u << c) ? 0 : d->retry[c];
     }
     p->ok = pre_write(p, 0);
     direct_free(dx);
@@ -1434,6 +1450,7 @@ static void todo_step(void)
         p->id = id;
         p->infofd = p->fd[CH_LOCAL] = p->fd[CH_REMOTE] = -1;
         p->infolen = 0;
+        p->birth = 0;
         p->ok = pre_read(p);
         if (p->ok == -1)
             continue;
@@ -1754,7 +1771,7 @@ static void pass_start(int c)
         jb->chan = c;
         jb->fd = -1;
         jb->dx = dx;
-        jb->retry = nextretry(d->birth, c);
+        jb->retry = d->retry[c] = nextretry(d->birth, c);
         d->wait &= (unsigned char)~(1u << c);
         d->open |= (unsigned char)(1u << c);
         d->started = 1;
@@ -2110,6 +2127,11 @@ static void fail_step(void)
         ids[n++] = e.id;
     if (n)
         clean_send(CQ_DTODO, ids, 0, n);
+    for (n = 0; n < DONE_BATCH && prioq_min(&pqfoop, &e) && e.dt <= recent;
+         prioq_delmin(&pqfoop))
+        ids[n++] = e.id;
+    if (n)
+        clean_send(CQ_DONE, ids, 0, n);
     direct_expire();
 }
 
@@ -2161,6 +2183,8 @@ static time_t wakeup(void)
     if (prioq_min(&pqdone, &e) && e.dt < w)
         w = e.dt;
     if (prioq_min(&pqdtodo, &e) && e.dt < w)
+        w = e.dt;
+    if (prioq_min(&pqfoop, &e) && e.dt < w)
         w = e.dt;
     if (prioq_min(&pqfail, &e) && e.dt < w)
         w = e.dt;
@@ -2369,6 +2393,19 @@ int main(void)
             prioq_delmin(&pqdtodo);
         }
         if (clean_send(CQ_DTODO, ids, 0, n))
+            clean_wait(0);
+    }
+    /* and finished messages whose message files stayed (or else the
+       36-hour sweep takes them) */
+    if (!flagdying && pqfoop.len) {
+        unsigned long ids[CQ_MAX];
+        prioq_elt e;
+        size_t n = 0;
+        while (n < CQ_MAX && prioq_min(&pqfoop, &e)) {
+            ids[n++] = e.id;
+            prioq_delmin(&pqfoop);
+        }
+        if (clean_send(CQ_DONE, ids, 0, n))
             clean_wait(0);
     }
     persist();

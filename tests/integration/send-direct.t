@@ -237,4 +237,24 @@ is "$(copies nine joe@test.example.org)" 1 "nine: joe has one copy"
 ok "$(grep -q 'to local joe-fail@' "$T/send.log"; [ $? = 1 ]; echo $?)" \
     "nine: the leftover recipient was not tried"
 ok "$(grep -q '^bounce msg ' "$T/send.log"; [ $? = 1 ]; echo $?)" "nine: no bounce"
+
+# ten: a deferral that comes a while after its delivery began: the
+# message's age (info/N's mtime) counts from when it was taken, and its
+# next retry from when its pass began (spec 2.6), not from when the
+# deferral came; the first local retry is 100 s after
+mta_stop
+printf '|sleep 3; exit 111\n' > "$H/joe/.qmail-late"
+printf 'Subject: ten\n\nbody\n' | inject joe-late@test.example.org
+n=$(ls "$QH/queue/todo")
+s10=$((n % 23))
+t0=$(date +%s)
+mta_start ./Maildir/
+wait_for 30 test -f "$QH/queue/local/$s10/$n"
+ok $? "ten: deferred, and preprocessed after its delivery"
+mta_stop # which records each due time as its channel file's mtime
+born=$(stat -c %Y "$QH/queue/info/$s10/$n")
+due=$(stat -c %Y "$QH/queue/local/$s10/$n")
+ok "$([ "$born" -le $((t0 + 1)) ]; echo $?)" \
+    "ten: info/N's mtime is when it was taken ($born; started at $t0)"
+is "$((due - born))" 100 "ten: its first local retry is 100 s after that"
 done_testing
