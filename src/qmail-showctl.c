@@ -27,7 +27,8 @@
  *   LINE    one line; absent: the default value dflt
  *   LINEME  one line; absent: me, else the value dflt (or the sentence
  *           nome when the program using it has no fallback)
- *   INT     an unsigned number; absent or no digits: dflt
+ *   INT     an unsigned number; absent or no digits: dflt (or the
+ *           sentence nome when there is no default)
  *   LIST    one entry per line; absent: the sentence dflt
  *   LISTME  as LIST, but absent means me (else the sentence nome)
  *   TEXT    one line; absent: the sentence dflt
@@ -53,15 +54,18 @@ static const struct ctl ctls[] = {
     {"bouncehost", LINEME, "Bounces are sent from the host ", ".", "bouncehost",
      0},
     {"concurrencyincoming", INT, "The SMTP service takes at most ",
-     " connections at once.", "20", 0},
+     " connections at once.", 0,
+     "None. The qmail-smtpd service does not start without it."},
     {"concurrencylocal", INT, "At most ", " local deliveries run at once.",
      "10", 0},
     {"concurrencyremote", INT, "At most ", " remote deliveries run at once.",
      "20", 0},
     {"databytes", INT, "SMTP takes messages of up to ", " bytes (0: no limit).",
      "0", 0},
-    {"defaultdelivery", TEXT, "Mail for users without a .qmail file goes to ",
-     ".", "None. The qmail-send service does not start without it.", 0},
+    {"defaultdelivery", LIST, "Delivery for users without a .qmail file: ", ".",
+     "None. The qmail-send service delivers to ./Maildir/ and says so on "
+     "its log.",
+     0},
     {"defaultdomain", LINEME, "qmail-inject adds .",
      " to host names without a dot.", "defaultdomain", 0},
     {"defaulthost", LINEME, "qmail-inject adds @",
@@ -77,7 +81,7 @@ static const struct ctl ctls[] = {
     {"idhost", LINEME, "Message-IDs made by qmail-inject end in @", ".",
      "idhost", 0},
     {"localiphost", LINEME, "SMTP takes [local IP] in addresses to mean ", ".",
-     0, "None. qmail-smtpd refuses to run."},
+     0, "None. qmail-smtpd leaves address literals as they are."},
     {"locals", LISTME, "Mail for ", " is delivered locally.", 0,
      "None. qmail-send refuses to start."},
     {"morercpthosts", LIST, "SMTP also accepts mail for ",
@@ -93,8 +97,8 @@ static const struct ctl ctls[] = {
      "None. qmail-qmqpc cannot send anything.", 0},
     {"queuelifetime", INT, "Messages are bounced after ",
      " seconds in the queue.", "604800", 0},
-    {"rcptcheck", INT, "SMTP checks local recipients at RCPT time: ",
-     " (0: off).", "1", 0},
+    {"rcptcheck", INT,
+     "SMTP checks local recipients at RCPT time: ", " (0: off).", "1", 0},
     {"rcpthosts", LIST, "SMTP accepts mail for ", ".",
      "SMTP accepts mail for any host: an open relay unless the tcpserver "
      "rules prevent it!",
@@ -108,7 +112,7 @@ static const struct ctl ctls[] = {
     {"timeoutremote", INT, "qmail-remote gives up on a silent server after ",
      " seconds.", "1200", 0},
     {"timeoutsmtpd", INT, "qmail-smtpd gives up on a silent client after ",
-     " seconds.", "1200", 0},
+     " seconds (0 counts as 1).", "1200", 0},
     {"virtualdomains", LIST, "Virtual domain rule: ", ".",
      "There are no virtual domains.", 0},
 };
@@ -178,11 +182,12 @@ static void out_default(const struct ctl *c)
             return;
         }
     }
-    if (c->kind == LINE || c->kind == INT || (c->kind == LINEME && c->dflt)) {
+    if ((c->kind == LINE || c->kind == INT || c->kind == LINEME) && c->dflt) {
         out_value(c, c->dflt, strlen(c->dflt));
         return;
     }
-    out(c->kind == LINEME || c->kind == LISTME ? c->nome : c->dflt);
+    out(c->kind == LINEME || c->kind == LISTME || c->kind == INT ? c->nome
+                                                                 : c->dflt);
     out("\n");
 }
 

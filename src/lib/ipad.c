@@ -1,12 +1,37 @@
 /*
- * ipad.c: address literals and their text form, through inet_pton and
- * inet_ntop on a bounded local copy.  Pure; never exits.
+ * ipad.c: address literals and their text form: IPv4 read here as
+ * qmail reads it, IPv6 through inet_pton, both written by inet_ntop, on
+ * a bounded local copy.  Pure; never exits.
  */
 #include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ipad.h"
+
+/* d.d.d.d, each d one or more digits (leading zeros too, as qmail
+   reads a literal) worth at most 255; 1 with the address in b */
+static int scan4(const char *s, size_t len, unsigned char *b)
+{
+    size_t i = 0, digits;
+    unsigned v;
+    int part;
+
+    for (part = 0; part < 4; ++part) {
+        if (part && (i >= len || s[i++] != '.'))
+            return 0;
+        for (v = 0, digits = 0; i < len && s[i] >= '0' && s[i] <= '9'; ++i) {
+            v = v * 10 + (unsigned)(s[i] - '0');
+            if (v > 255)
+                return 0;
+            ++digits;
+        }
+        if (!digits)
+            return 0;
+        b[part] = (unsigned char)v;
+    }
+    return i == len;
+}
 
 int ipad_scan(const char *s, size_t len, ipad *a)
 {
@@ -27,7 +52,7 @@ int ipad_scan(const char *s, size_t len, ipad *a)
         return 0;
     memcpy(tmp, s, len);
     tmp[len] = 0;
-    if (!x.v6 && inet_pton(AF_INET, tmp, x.b) == 1) {
+    if (!x.v6 && scan4(tmp, len, x.b)) {
         *a = x;
         return 1;
     }

@@ -46,6 +46,12 @@ is "$(grep -c '^$' "$T/out")" "$n" "each entry follows an empty line"
 is "$(grep -c 'I have no idea' "$T/out")" 0 "no unknown files"
 has "me: (Default.) None. Most programs refuse to run without it; run config-fast." "me absent"
 has "locals: (Default.) None. qmail-send refuses to start." "locals absent, no me"
+has "localiphost: (Default.) None. qmail-smtpd leaves address literals as they are." \
+    "localiphost absent, no me"
+has "concurrencyincoming: (Default.) None. The qmail-smtpd service does not start without it." \
+    "concurrencyincoming absent"
+has "defaultdelivery: (Default.) None. The qmail-send service delivers to ./Maildir/ and says so on its log." \
+    "defaultdelivery absent"
 has "bouncehost: (Default.) Bounces are sent from the host bouncehost." \
     "a me-default without me: the literal default"
 has "bouncefrom: (Default.) Bounces are sent from the user MAILER-DAEMON." "bouncefrom default"
@@ -70,7 +76,7 @@ printf 'a.example\n# a comment\n\n.b.example  \n' >"$C/rcpthosts"
 echo 1000 >"$C/databytes"
 echo abc >"$C/timeoutsmtpd"
 echo 50 >"$C/concurrencyincoming"
-echo ./Maildir/ >"$C/defaultdelivery"
+printf '|preline procmail\n./Maildir/\n' >"$C/defaultdelivery"
 printf 'host.example.com ESMTP\001x\nsecond line\n' >"$C/smtpgreeting"
 printf 'example.net:relay.example.com:2525\n' >"$C/smtproutes"
 : >"$C/locals"
@@ -85,10 +91,12 @@ is "$(sed -n '/^rcpthosts: $/,/^$/p' "$T/out")" "rcpthosts:
 SMTP accepts mail for a.example.
 SMTP accepts mail for .b.example." "list file: one line per entry, comments and blanks skipped"
 has "databytes: SMTP takes messages of up to 1000 bytes (0: no limit)." "integer value"
-has "timeoutsmtpd: (Default.) qmail-smtpd gives up on a silent client after 1200 seconds." \
+has "timeoutsmtpd: (Default.) qmail-smtpd gives up on a silent client after 1200 seconds (0 counts as 1)." \
     "integer without digits: the default"
 has "concurrencyincoming: The SMTP service takes at most 50 connections at once." "concurrencyincoming"
-has "defaultdelivery: Mail for users without a .qmail file goes to ./Maildir/." "defaultdelivery"
+is "$(sed -n '/^defaultdelivery: $/,/^$/p' "$T/out")" "defaultdelivery: 
+Delivery for users without a .qmail file: |preline procmail.
+Delivery for users without a .qmail file: ./Maildir/." "defaultdelivery: every line"
 has "smtpgreeting: SMTP greets with 220 host.example.com ESMTP?x." \
     "single line: first line only, control bytes as ?"
 has "smtproutes: " "smtproutes present"
