@@ -329,8 +329,8 @@ static void unsure(const char *addr, const sa *why)
 /*
  * Split the command of a program line into words, if the shell would
  * do just that (no quoting, expansion, redirection or other magic) and
- * it runs fastforward; then argv is that fastforward with -n added.
- * 1 if so, 0 if not.  cmd is modified.
+ * it runs fastforward without an option -N of its own; then argv is
+ * that fastforward with -n added.  1 if so, 0 if not.  cmd is modified.
  */
 static int ff_argv(char *cmd, const char **argv)
 {
@@ -356,6 +356,10 @@ static int ff_argv(char *cmd, const char **argv)
     base = base ? base + 1 : w[0];
     if (strcmp(base, "fastforward") || (base != w[0] && w[0][0] != '/'))
         return 0;
+    /* its own -N (deliver), after our -n, would win: not asked then */
+    for (i = 1; i < n && w[i][0] == '-' && strcmp(w[i], "--"); ++i)
+        if (strchr(w[i], 'N'))
+            return 0;
     argv[0] = base == w[0] ? FFBIN : w[0];
     argv[1] = "-n";
     for (i = 1; i < n; ++i)
@@ -463,6 +467,8 @@ static int plain_default(const char *home)
  * when delivery would bounce for sure ("no mailbox here by that name",
  * or an unusable home path); any other failure is temporary for it too.
  */
+#define STICKY "Warning: home directory is sticky."
+
 static char answer(const char *addr)
 {
     const char *at = strrchr(addr, '@');
@@ -498,7 +504,11 @@ static char answer(const char *addr)
             argv[11] = "./Mailbox"; /* neither does the default delivery */
             argv[12] = 0;
             st = run_in(&j, (uid_t)uid, (gid_t)gid, 0, &why, GETPW_MAX);
-            if (st == 0)
+            /* a sticky home: the user is editing .qmail files, and the
+               delivery waits for that (111); nothing is certain yet */
+            if (memmem(why.s, why.len, STICKY, sizeof STICKY - 1))
+                st = -1;
+            else if (st == 0)
                 st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);
         }
     }

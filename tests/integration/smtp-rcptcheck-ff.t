@@ -57,6 +57,14 @@ is "$(rcpt zed@$G)" "$NO" "an absolute path ending in fastforward is the one run
 [ -e "$T/ran2" ]
 ok $? "... it ran as the recipient would have it run"
 rm -f "$T/ran2"
+echo "|$T/fastforward -N -d $T/aliases.cdb" > "$QD"
+is "$(rcpt zed@$G)" "250 ok" "fastforward with its own -N (deliver): not asked"
+[ ! -e "$T/ran2" ]
+ok $? "... and not run, which would forward mail"
+echo "|$T/fastforward -dN $T/aliases.cdb" > "$QD"
+is "$(rcpt zed@$G)" "250 ok" "fastforward -dN: not asked either"
+[ ! -e "$T/ran2" ]
+ok $? "... and not run"
 echo "|bin/fastforward -d $T/aliases.cdb" > "$QD"
 is "$(rcpt zed@$G)" "250 ok" "a relative path with a slash: not asked"
 [ ! -e "$T/ran2" ]

@@ -58,6 +58,11 @@ is "$(rcpt qmtrcj@$G)" "250 ok" "writable home (qmail-local defers): accepted"
 grep -q "cannot tell about qmtrcj@$G: Uh-oh: home directory is writable" "$T/verify.log"
 ok $? "qmail-verify logs why it could not tell"
 chmod 755 "$J"
+# a sticky home: the user is editing .qmail files, and delivery waits
+chmod +t "$J"
+is "$(rcpt qmtrcj-newlist@$G)" "250 ok" "sticky home, no .qmail-newlist yet: accepted"
+chmod -t "$J"
+is "$(rcpt qmtrcj-newlist@$G)" "$NO" "not sticky any more: 550"
 
 # users/assign, with the alias catch-all as qmail-pw2u writes it
 uid=$(id -u qmtrcj) gid=$(id -g qmtrcj)
