@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pos = i;
         r = dnsans_name(data, size, &pos, &x);
         if (r < 0 || (r == 1 && (pos <= i || pos > size || x.len > 253 ||
-                                 memchr(x.s, 0, x.len))))
+                                 (x.len && memchr(x.s, 0, x.len)))))
             abort();
     }
     sa_free(&recs);
