@@ -211,7 +211,10 @@ for k in 2 3; do
     wait_for 30 sh -c "[ \$(grep -c '^warning: qmail-clean unable to clean up todo/$n\$' '$T/send.log') -ge $k ]"
     ok $? "eight: scan $k reads it again, preprocesses it again"
 done
-is "$(grep -c "^new msg $n\$" "$T/send.log")" 3 "eight: taken from todo/ three times"
+# (a trigger whose writer closes it just as a scan reopens it can start
+# one scan more: harmless, so at least three)
+takes=$(grep -c "^new msg $n\$" "$T/send.log")
+ok "$([ "$takes" -ge 3 ]; echo $?)" "eight: taken from todo/ at each scan ($takes times)"
 is "$(grep -c 'to local joe@' "$T/send.log")" 1 "eight: joe's delivery was started once"
 chattr -i "$QH/queue/todo"
 touch "$T/ok2"
