@@ -545,6 +545,21 @@ static int clean_send(int kind, const unsigned long *ids,
     return clean_send_at(kind, ids, chans, 0, n);
 }
 
+/* up to max of the numbers in q (those due, or all) as requests of
+   kind; 1 if any went */
+static int pq_clean(prioq *q, int kind, size_t max, int all)
+{
+    unsigned long ids[CQ_MAX];
+    prioq_elt e;
+    size_t n = 0;
+
+    while (n < max && prioq_min(q, &e) && (all || e.dt <= recent)) {
+        ids[n++] = e.id;
+        prioq_delmin(q);
+    }
+    return n && clean_send(kind, ids, 0, n);
+}
+
 /* 1 + the kind of an unanswered request about message id; 0: none */
 static int clean_pending(unsigned long id)
 {
@@ -2121,17 +2136,9 @@ static void fail_step(void)
     }
     if (n)
         messdone_finish(ids, n);
-    /* messages delivered from todo/ that qmail-clean could not remove */
-    for (n = 0; n < DONE_BATCH && prioq_min(&pqdtodo, &e) && e.dt <= recent;
-         prioq_delmin(&pqdtodo))
-        ids[n++] = e.id;
-    if (n)
-        clean_send(CQ_DTODO, ids, 0, n);
-    for (n = 0; n < DONE_BATCH && prioq_min(&pqfoop, &e) && e.dt <= recent;
-         prioq_delmin(&pqfoop))
-        ids[n++] = e.id;
-    if (n)
-        clean_send(CQ_DONE, ids, 0, n);
+    /* files that qmail-clean could not remove: asked again when due */
+    pq_clean(&pqdtodo, CQ_DTODO, DONE_BATCH, 0);
+    pq_clean(&pqfoop, CQ_DONE, DONE_BATCH, 0);
     direct_expire();
 }
 
@@ -2380,34 +2387,14 @@ int main(void)
         batch_end();
     flight_land(1);
     clean_wait(0);
-    /* messages delivered from todo/ whose files qmail-clean could not
-       remove: asked once more (those that stay are read from todo/
-       again at the next start, or a message file left alone is swept,
-       2.9) */
-    if (!flagdying && pqdtodo.len) {
-        unsigned long ids[CQ_MAX];
-        prioq_elt e;
-        size_t n = 0;
-        while (n < CQ_MAX && prioq_min(&pqdtodo, &e)) {
-            ids[n++] = e.id;
-            prioq_delmin(&pqdtodo);
-        }
-        if (clean_send(CQ_DTODO, ids, 0, n))
-            clean_wait(0);
-    }
-    /* and finished messages whose message files stayed (or else the
-       36-hour sweep takes them) */
-    if (!flagdying && pqfoop.len) {
-        unsigned long ids[CQ_MAX];
-        prioq_elt e;
-        size_t n = 0;
-        while (n < CQ_MAX && prioq_min(&pqfoop, &e)) {
-            ids[n++] = e.id;
-            prioq_delmin(&pqfoop);
-        }
-        if (clean_send(CQ_DONE, ids, 0, n))
-            clean_wait(0);
-    }
+    /* files of messages delivered from todo/, and message files of
+       finished ones, that qmail-clean could not remove: asked once more
+       (what stays is read from todo/ again at the next start, or swept
+       after 36 hours, 2.9) */
+    if (!flagdying && pq_clean(&pqdtodo, CQ_DTODO, CQ_MAX, 1))
+        clean_wait(0);
+    if (!flagdying && pq_clean(&pqfoop, CQ_DONE, CQ_MAX, 1))
+        clean_wait(0);
     persist();
     LOGS("status: exiting");
     log_flush();
