@@ -467,8 +467,6 @@ static int plain_default(const char *home)
  * when delivery would bounce for sure ("no mailbox here by that name",
  * or an unusable home path); any other failure is temporary for it too.
  */
-#define STICKY "Warning: home directory is sticky."
-
 static char answer(const char *addr)
 {
     const char *at = strrchr(addr, '@');
@@ -506,7 +504,7 @@ static char answer(const char *addr)
             st = run_in(&j, (uid_t)uid, (gid_t)gid, 0, &why, GETPW_MAX);
             /* a sticky home: the user is editing .qmail files, and the
                delivery waits for that (111); nothing is certain yet */
-            if (memmem(why.s, why.len, STICKY, sizeof STICKY - 1))
+            if (memmem(why.s, why.len, QLOCAL_STICKY, sizeof QLOCAL_STICKY - 1))
                 st = -1;
             else if (st == 0)
                 st = ff_ask(&why, f.home, (uid_t)uid, (gid_t)gid);

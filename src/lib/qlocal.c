@@ -179,7 +179,7 @@ static void home_enter(void)
         if (c.doit)
             FAIL(EX_TEMP, "Home directory is sticky: user is editing his "
                           ".qmail file. (#4.2.1)");
-        say(2, (const char *const[]){"Warning: home directory is sticky.", 0});
+        say(2, (const char *const[]){QLOCAL_STICKY, 0});
     }
 }
 

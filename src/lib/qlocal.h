@@ -18,4 +18,8 @@
  */
 _Noreturn void qlocal_main(int argc, char **argv);
 
+/* what -n prints for a sticky home, where a delivery would wait (111);
+   qmail-verify looks for it to tell "not yet" from "no such mailbox" */
+#define QLOCAL_STICKY "Warning: home directory is sticky."
+
 #endif
