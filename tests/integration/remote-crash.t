@@ -70,8 +70,11 @@ wait $INJ 2>/dev/null
 diag "kills: $kills"
 ok "$([ "$kills" -gt 5 ]; echo $?)" "processes were killed ($kills times)"
 
-# drain: everything is up again; deferred messages are retried at once
-running || { wait "$MTA_PID" 2>/dev/null; mta_start ./Maildir/; }
+# drain: the service started afresh (a qmail-send that lost a helper
+# may still be on its way out, and kill -0 takes it for a live one) and
+# the sink up; deferred messages are retried at once
+if running; then mta_stop; else wait "$MTA_PID" 2>/dev/null; fi
+mta_start ./Maildir/
 kill -0 "$SINKPID" 2>/dev/null || { wait "$SINKPID" 2>/dev/null; sink_start; }
 i=0
 while [ $i -lt 60 ] && ! queue_empty; do
